@@ -1,0 +1,83 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, send_from_directory
+from flask_wtf.csrf import CSRFProtect
+
+from portal.adapters.db.session import Database
+from portal.adapters.xoev.din91379 import Din91379
+from portal.config import build_config, project_root
+from portal.definitions.loader import load_catalog
+from portal.web.auth.registry import default_registry
+from portal.web.i18n import init_i18n
+from portal.web.state import PortalState
+
+csrf = CSRFProtect()
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    root = project_root()
+    config = build_config(os.environ, overrides, root)
+    app = Flask(__name__, template_folder=config["TEMPLATES_DIR"],
+                static_folder=config["STATIC_DIR"], static_url_path="/static",
+                instance_path=str(root / "instance"))
+    app.config.update(config)
+    if not app.config.get("DATABASE_URL"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'portal.sqlite3'}"
+
+    catalog = load_catalog(Path(config["FORMS_DIR"]), Path(config["MUNICIPALITY_FILE"]))
+    state = PortalState(
+        db=Database(app.config["DATABASE_URL"]),
+        catalog=catalog,
+        din=Din91379(Path(config["XOEV_SCHEMAS_DIR"])),
+        auth=default_registry(),
+    )
+    app.extensions["portal"] = state
+
+    csrf.init_app(app)
+    init_i18n(app, str(TRANSLATIONS))
+    _register_blueprints(app, state)
+
+    vendor = config["VENDOR_DIR"]
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        from portal.web.auth.session import current_identity
+        from portal.web.summary import display
+
+        municipality = state.catalog.municipality
+        return {
+            "municipality_name": municipality.name,
+            "municipality_address": municipality.address,
+            "current_identity": current_identity(),
+            "view_display": lambda f, v: display(f, v, state.catalog.codelists),
+        }
+
+    @app.route("/vendor/kern/<path:filename>")
+    def kern(filename: str) -> Any:
+        return send_from_directory(vendor, filename, max_age=86400)
+
+    from portal.cli import register_cli
+    from portal.web.errors import register_error_handlers
+
+    register_error_handlers(app)
+    register_cli(app)
+    return app
+
+
+def _register_blueprints(app: Flask, state: PortalState) -> None:
+    from portal.web.auth.views import bp as auth_bp
+    from portal.web.citizen import bp as citizen_bp
+
+    app.register_blueprint(citizen_bp)
+    app.register_blueprint(auth_bp)
+    for method in state.auth.all():
+        app.register_blueprint(method.blueprint())

@@ -1,0 +1,259 @@
+"""Typed model of a declarative service definition (one YAML file per service in `forms/`).
+
+The model checks everything that can be checked inside one file; references to the outside
+world (code lists, validators, fee rules, departments) are checked by `loader.py`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+
+IDENT = r"^[a-z][a-z0-9_]*$"
+LANGUAGES = ("de", "en")
+
+
+def _localized(value: Any) -> Any:
+    if isinstance(value, str):
+        return {"de": value}
+    return value
+
+
+def _check_localized(value: dict[str, str]) -> dict[str, str]:
+    if "de" not in value or not value["de"].strip():
+        raise ValueError("a German text ('de') is required")
+    unknown = set(value) - set(LANGUAGES)
+    if unknown:
+        raise ValueError(f"unknown language(s): {', '.join(sorted(unknown))}")
+    return value
+
+
+LText = Annotated[
+    dict[str, str],
+    BeforeValidator(_localized),
+    AfterValidator(_check_localized),
+    Field(json_schema_extra={"description": "Text, or a mapping of language code to text"}),
+]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Condition(Strict):
+    """A condition on another answer.
+
+    `field` names a sibling inside the same repeatable group first, then a top-level field.
+    Exactly one of the comparisons (or `all` / `any`) is given.
+    """
+
+    field: str | None = None
+    equals: Any = None
+    not_equals: Any = None
+    in_: list[Any] | None = Field(default=None, alias="in")
+    is_set: bool | None = None
+    all: list[Condition] | None = None
+    any: list[Condition] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Condition:
+        combinators = [c for c in (self.all, self.any) if c is not None]
+        comparisons = [
+            c for c in (self.equals, self.not_equals, self.in_, self.is_set) if c is not None
+        ]
+        if combinators:
+            if self.field is not None or comparisons or len(combinators) > 1:
+                raise ValueError("use either 'all' or 'any' alone")
+        else:
+            if self.field is None:
+                raise ValueError("'field' is required")
+            if len(comparisons) != 1:
+                raise ValueError("give exactly one of equals, not_equals, in, is_set")
+        return self
+
+    def referenced_fields(self) -> list[str]:
+        if self.all is not None or self.any is not None:
+            return [f for c in (self.all or self.any or []) for f in c.referenced_fields()]
+        return [self.field] if self.field else []
+
+
+class FieldType(StrEnum):
+    TEXT = "text"
+    TEXTAREA = "textarea"
+    NUMBER = "number"
+    MONEY = "money"
+    DATE = "date"
+    YES_NO = "yes_no"
+    CHOICE = "choice"
+    MULTI_CHOICE = "multi_choice"
+    EMAIL = "email"
+    PHONE = "phone"
+    IBAN = "iban"
+    POSTCODE = "postcode"
+    ADDRESS = "address"
+    ADDRESS_ABROAD = "address_abroad"
+    VEHICLE_REGISTRATION = "vehicle_registration"
+    MICROCHIP = "microchip"
+    PERSON_NAME = "person_name"
+    FILE = "file"
+    GROUP = "group"
+
+
+CHOICE_TYPES = {FieldType.CHOICE, FieldType.MULTI_CHOICE}
+DEFAULT_MAX_LENGTH = {FieldType.TEXT: 200, FieldType.TEXTAREA: 40000}
+
+
+class Option(Strict):
+    code: str
+    label: LText
+
+
+class DateRule(Strict):
+    """Allowed dates relative to today, in days (negative = past)."""
+
+    min_days: int | None = None
+    max_days: int | None = None
+
+
+class Repeat(Strict):
+    min: int = Field(default=1, ge=0)
+    max: int = Field(default=10, ge=1, le=50)
+
+    @model_validator(mode="after")
+    def _range(self) -> Repeat:
+        if self.min > self.max:
+            raise ValueError("min must not exceed max")
+        return self
+
+
+class FieldDef(Strict):
+    id: str = Field(pattern=IDENT)
+    type: FieldType
+    label: LText
+    help: LText | None = None
+    required: bool = False
+    required_if: Condition | None = None
+    visible_if: Condition | None = None
+    max_length: int | None = Field(default=None, ge=1, le=100000)
+    min: Decimal | None = None
+    max: Decimal | None = None
+    dates: DateRule | None = None
+    options: list[Option] | None = None
+    codelist: str | None = None
+    accept: list[str] = Field(
+        default_factory=lambda: ["application/pdf", "image/jpeg", "image/png"])
+    max_size_mb: int = Field(default=10, ge=1, le=50)
+    prefill: str | None = None
+    repeat: Repeat | None = None
+    item_label: LText | None = None
+    fields: list[FieldDef] | None = None
+
+    @model_validator(mode="after")
+    def _type_specific(self) -> FieldDef:
+        if self.type == FieldType.GROUP:
+            if not self.fields:
+                raise ValueError("a group needs 'fields'")
+            if self.repeat is None:
+                raise ValueError("a group needs 'repeat' (min/max)")
+            for child in self.fields:
+                if child.type == FieldType.GROUP:
+                    raise ValueError("groups cannot be nested")
+            _unique([f.id for f in self.fields], f"fields of group '{self.id}'")
+        elif self.fields is not None or self.repeat is not None:
+            raise ValueError("only a group has 'fields' and 'repeat'")
+        if self.type in CHOICE_TYPES:
+            if (self.options is None) == (self.codelist is None):
+                raise ValueError("a choice needs either 'options' or 'codelist'")
+            if self.options is not None:
+                _unique([o.code for o in self.options], f"options of '{self.id}'")
+        elif self.options is not None or self.codelist is not None:
+            raise ValueError("only choices have 'options' or 'codelist'")
+        if self.max_length is not None and self.type not in DEFAULT_MAX_LENGTH:
+            raise ValueError("'max_length' applies to text and textarea only")
+        if (self.min is not None or self.max is not None) and self.type not in (
+            FieldType.NUMBER,
+            FieldType.MONEY,
+        ):
+            raise ValueError("'min'/'max' apply to number and money only")
+        if self.dates is not None and self.type != FieldType.DATE:
+            raise ValueError("'dates' applies to date fields only")
+        return self
+
+    @property
+    def limit(self) -> int:
+        return self.max_length or DEFAULT_MAX_LENGTH.get(self.type, 200)
+
+
+class Step(Strict):
+    id: str = Field(pattern=IDENT)
+    title: LText
+    intro: LText | None = None
+    visible_if: Condition | None = None
+    fields: list[FieldDef] = Field(min_length=1)
+
+
+class FeeRule(Strict):
+    """A named fee rule from `portal.definitions.fees` and the tariff it reads from the
+    municipality."""
+
+    rule: str
+    tariff: str | None = None
+    args: dict[str, str] = Field(default_factory=dict)
+
+
+class ValidatorRef(Strict):
+    name: str
+    args: dict[str, Any] = Field(default_factory=dict)
+
+
+class ServiceDefinition(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
+    title: LText
+    description: LText
+    department: str
+    reference_prefix: str = Field(pattern=r"^[A-Z]{2,4}$")
+    min_trust_level: int = Field(ge=1, le=4)
+    leika_id: str | None = Field(default=None, pattern=r"^urn:de:fim:leika:leistung:\d{14}$")
+    legal_basis: list[str] = Field(default_factory=list)
+    requirements: list[LText] = Field(default_factory=list)
+    fee: FeeRule | None = None
+    xoev_message: str | None = None
+    steps: list[Step] = Field(min_length=1)
+    validators: list[ValidatorRef] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ServiceDefinition:
+        _unique([s.id for s in self.steps], "steps")
+        _unique([f.id for s in self.steps for f in s.fields], "top-level fields")
+        return self
+
+    def all_fields(self) -> list[FieldDef]:
+        return [f for s in self.steps for f in s.fields]
+
+    def field(self, field_id: str) -> FieldDef | None:
+        for f in self.all_fields():
+            if f.id == field_id:
+                return f
+        return None
+
+    def step(self, step_id: str) -> Step | None:
+        return next((s for s in self.steps if s.id == step_id), None)
+
+
+def _unique(ids: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            raise ValueError(f"duplicate id '{i}' in {what}")
+        seen.add(i)

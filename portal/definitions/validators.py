@@ -1,0 +1,149 @@
+"""Named cross-field validators, referenced from service definitions by name.
+
+A validator sees all answers and returns findings: errors block the step (or submission),
+notices explain something (e.g. a missed legal deadline) without blocking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from portal.definitions.messages import N_, FieldError, Message
+from portal.definitions.municipality import Municipality
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    today: date
+    municipality: Municipality
+
+
+@dataclass(frozen=True)
+class Findings:
+    errors: list[FieldError]
+    notices: list[Message]
+
+
+Validator = Callable[[Mapping[str, Any], Mapping[str, Any], CheckContext], Findings]
+VALIDATORS: dict[str, Validator] = {}
+NONE = Findings([], [])
+
+
+def validator(name: str) -> Callable[[Validator], Validator]:
+    def register(fn: Validator) -> Validator:
+        VALIDATORS[name] = fn
+        return fn
+    return register
+
+
+def _date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _fmt(d: date) -> str:
+    return d.strftime("%d.%m.%Y")
+
+
+@validator("bmg_move_in_deadline")
+def bmg_move_in_deadline(answers: Mapping[str, Any], args: Mapping[str, Any],
+                         ctx: CheckContext) -> Findings:
+    """§ 17 (1) BMG: register within two weeks after moving in, not before."""
+    name = args.get("field", "move_in_date")
+    moved_in = _date(answers.get(name))
+    if moved_in is None:
+        return NONE
+    if moved_in > ctx.today:
+        return Findings([FieldError(name, Message(N_(
+            "Sie können sich erst anmelden, wenn Sie eingezogen sind (§ 17 Abs. 1 BMG). "
+            "Bitte stellen Sie den Antrag ab dem %(date)s."), {"date": _fmt(moved_in)}))], [])
+    deadline = moved_in + timedelta(days=14)
+    if ctx.today > deadline:
+        return Findings([], [Message(N_(
+            "Die Frist zur Anmeldung endete am %(date)s (zwei Wochen nach dem Einzug, § 17 Abs. 1 "
+            "BMG). Sie können sich trotzdem anmelden; eine verspätete Anmeldung kann als "
+            "Ordnungswidrigkeit mit einem Bußgeld geahndet werden (§ 54 BMG)."),
+            {"date": _fmt(deadline)})])
+    return Findings([], [Message(N_(
+        "Sie melden sich fristgerecht an: Die Frist endet am %(date)s."),
+        {"date": _fmt(deadline)})])
+
+
+@validator("bmg_move_out_deadline")
+def bmg_move_out_deadline(answers: Mapping[str, Any], args: Mapping[str, Any],
+                          ctx: CheckContext) -> Findings:
+    """§ 17 (2) BMG: deregister at the earliest one week before, at the latest two weeks after."""
+    name = args.get("field", "move_out_date")
+    moved_out = _date(answers.get(name))
+    if moved_out is None:
+        return NONE
+    earliest = moved_out - timedelta(days=7)
+    if ctx.today < earliest:
+        return Findings([FieldError(name, Message(N_(
+            "Eine Abmeldung ist frühestens eine Woche vor dem Auszug möglich (§ 17 Abs. 2 BMG), "
+            "also ab dem %(date)s."), {"date": _fmt(earliest)}))], [])
+    deadline = moved_out + timedelta(days=14)
+    if ctx.today > deadline:
+        return Findings([], [Message(N_(
+            "Die Frist zur Abmeldung endete am %(date)s (zwei Wochen nach dem Auszug, § 17 Abs. 2 "
+            "BMG). Sie können sich trotzdem abmelden; eine verspätete Abmeldung kann als "
+            "Ordnungswidrigkeit geahndet werden (§ 54 BMG)."), {"date": _fmt(deadline)})])
+    return NONE
+
+
+@validator("dates_in_order")
+def dates_in_order(answers: Mapping[str, Any], args: Mapping[str, Any],
+                   ctx: CheckContext) -> Findings:
+    """`earlier` must not be after `later`; inside a group when `group` is given."""
+    earlier, later = args["earlier"], args["later"]
+    group = args.get("group")
+    rows: list[tuple[str, Mapping[str, Any]]] = (
+        [(f"{group}.{i}.", item) for i, item in enumerate(answers.get(group) or [])]
+        if group else [("", answers)]
+    )
+    errors = []
+    for prefix, row in rows:
+        first, second = _date(row.get(earlier)), _date(row.get(later))
+        if first and second and second < first:
+            errors.append(FieldError(prefix + later, Message(N_(
+                "Dieses Datum darf nicht vor dem %(date)s liegen."), {"date": _fmt(first)})))
+    return Findings(errors, [])
+
+
+@validator("parking_zone")
+def parking_zone(answers: Mapping[str, Any], args: Mapping[str, Any],
+                 ctx: CheckContext) -> Findings:
+    """The applicant's main residence must lie in a resident parking zone of the municipality."""
+    name = args.get("field", "address")
+    address = answers.get(name)
+    if not isinstance(address, Mapping) or not address.get("street"):
+        return NONE
+    allowed = ctx.municipality.postcodes
+    if allowed and address.get("postcode") not in allowed:
+        return Findings([FieldError(f"{name}.postcode", Message(N_(
+            "Diese Anschrift liegt nicht in %(town)s. Einen Bewohnerparkausweis erhalten nur "
+            "Personen mit Hauptwohnung in einer Bewohnerparkzone."),
+            {"town": ctx.municipality.short_name}))], [])
+    zone = ctx.municipality.parking_zone_for(str(address["street"]))
+    if zone is None:
+        return Findings([FieldError(f"{name}.street", Message(N_(
+            "Die Straße „%(street)s“ liegt in keiner Bewohnerparkzone. Bitte prüfen Sie die "
+            "Schreibweise."), {"street": str(address["street"])}))], [])
+    return Findings([], [Message(N_("Ihre Anschrift liegt in der Bewohnerparkzone %(zone)s."),
+                                 {"zone": f"{zone.id} – {zone.name}"})])
+
+
+def run_validators(refs: list[tuple[str, Mapping[str, Any]]], answers: Mapping[str, Any],
+                   ctx: CheckContext) -> Findings:
+    errors: list[FieldError] = []
+    notices: list[Message] = []
+    for name, args in refs:
+        found = VALIDATORS[name](answers, args, ctx)
+        errors.extend(found.errors)
+        notices.extend(found.notices)
+    return Findings(errors, notices)

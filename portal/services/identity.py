@@ -1,0 +1,56 @@
+"""Who is acting: the signed-in citizen as asserted by a sign-in method."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+PREFILL_KEYS = ("name", "address", "birth_date", "birth_place", "email", "nationality")
+
+
+@dataclass(frozen=True)
+class Identity:
+    method: str
+    subject: str
+    trust_level: int
+    family_name: str = ""
+    given_names: str = ""
+    birth_name: str | None = None
+    birth_date: str | None = None
+    birth_place: str | None = None
+    address: dict[str, str] | None = None
+    email: str | None = None
+    nationality: str | None = None
+    bpk2: str | None = None
+    verified: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.given_names} {self.family_name}".strip() or self.subject
+
+    def prefill(self, key: str) -> Any:
+        """The value for a field with `prefill: key`, or None when the identity has none."""
+        if key == "name":
+            if not (self.family_name or self.given_names):
+                return None
+            name = {"family_name": self.family_name, "given_names": self.given_names}
+            if self.birth_name:
+                name["birth_name"] = self.birth_name
+            return name
+        if key == "address":
+            return dict(self.address) if self.address else None
+        return getattr(self, key, None) if key in PREFILL_KEYS else None
+
+    def is_verified(self, key: str) -> bool:
+        return key in self.verified and self.prefill(key) is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["verified"] = list(self.verified)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Identity:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        known["verified"] = tuple(known.get("verified") or ())
+        return cls(**known)

@@ -1,0 +1,71 @@
+"""Service list, start page, starting a draft."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+
+from portal.definitions.fees import compute_fee
+from portal.services.drafts import start_draft
+from portal.services.errors import NotFound, TrustLevelTooLow
+from portal.web.auth.session import current_identity, current_user_id, login_required
+from portal.web.citizen import bp
+from portal.web.state import portal_state
+
+LEVEL_NAMES = {1: "niedrig", 2: "normal", 3: "substantiell", 4: "hoch"}
+
+
+@bp.route("/")
+def index() -> Any:
+    catalog = portal_state(current_app).catalog
+    services = sorted(catalog.services.values(), key=lambda s: s.title["de"])
+    return render_template("citizen/index.html", services=services,
+                           signed_out=request.args.get("signed_out"))
+
+
+@bp.route("/leistungen/<service_id>")
+def service(service_id: str) -> Any:
+    catalog = portal_state(current_app).catalog
+    definition = catalog.service(service_id)
+    if definition is None:
+        abort(404)
+    fee = compute_fee(definition.fee, {}, catalog.municipality) if definition.fee else None
+    tariff = (catalog.municipality.tariffs.get(definition.fee.tariff or "")
+              if definition.fee else None)
+    return render_template("citizen/service.html", service=definition, fee=fee, tariff=tariff,
+                           department=catalog.municipality.department(definition.department),
+                           identity=current_identity(), level_names=LEVEL_NAMES)
+
+
+@bp.route("/leistungen/<service_id>/starten", methods=["POST"])
+@login_required
+def start(service_id: str) -> Any:
+    state = portal_state(current_app)
+    identity = current_identity()
+    user_id = current_user_id()
+    assert identity is not None and user_id is not None
+    with state.db.session() as session:
+        try:
+            draft = start_draft(session, state.env(), user_id, service_id, identity)
+        except NotFound:
+            abort(404)
+        except TrustLevelTooLow as exc:
+            definition = state.catalog.service(service_id)
+            return render_template("citizen/level_too_low.html", service=definition,
+                                   needed=exc.needed, actual=exc.actual,
+                                   level_names=LEVEL_NAMES), 403
+        session.commit()
+        first = state.catalog.services[service_id].steps[0].id
+        return redirect(url_for("citizen.step", draft_id=draft.id, step_id=first))
+
+
+PAGES = ("barrierefreiheit", "datenschutz", "impressum")
+
+
+@bp.route("/seiten/<name>")
+def page(name: str) -> Any:
+    if name not in PAGES:
+        abort(404)
+    return render_template(f"pages/{name}.html",
+                           municipality=portal_state(current_app).catalog.municipality)

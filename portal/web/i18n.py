@@ -1,0 +1,75 @@
+"""Language choice and the template helpers that translate definitions and messages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from flask import Flask, current_app, request, session
+from flask_babel import Babel, get_locale, gettext
+
+from portal.definitions.messages import Message
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    wanted = request.args.get("lang")
+    if wanted in languages:
+        session["lang"] = wanted
+    chosen = session.get("lang")
+    return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def lang() -> str:
+    return str(get_locale() or "de")
+
+
+def t(text: dict[str, str] | None) -> str:
+    """A definition's localised text in the current language, German as fallback."""
+    if not text:
+        return ""
+    return text.get(lang()) or text["de"]
+
+
+def msg(message: Message | dict[str, Any]) -> str:
+    if isinstance(message, dict):
+        message = Message(message["text"], message.get("params") or {})
+    text = gettext(message.text)
+    params = {k: t(v) if isinstance(v, dict) else v for k, v in message.params.items()}
+    try:
+        return text % params if params else text
+    except (KeyError, ValueError, TypeError):
+        return text
+
+
+def money(value: Decimal | str | None) -> str:
+    if value is None:
+        return ""
+    amount = Decimal(str(value))
+    text = f"{amount:,.2f}"
+    if lang() == "de":
+        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+        return f"{text} €"
+    return f"€{text}"
+
+
+def fmt_date(value: date | datetime | str | None, with_time: bool = False) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        local = value.astimezone()
+        return local.strftime("%d.%m.%Y, %H:%M Uhr" if with_time else "%d.%m.%Y")
+    return value.strftime("%d.%m.%Y")
+
+
+def init_i18n(app: Flask, translations_dir: str) -> None:
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = translations_dir
+    Babel(app, locale_selector=select_locale)
+    app.jinja_env.globals.update(t=t, msg=msg, lang=lang)
+    app.jinja_env.filters.update(money=money, date=fmt_date)

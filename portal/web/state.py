@@ -1,0 +1,34 @@
+"""What the app holds for its requests: database, catalogue of services, checkers, sign-in methods."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from flask import Flask
+
+from portal.adapters.db.session import Database
+from portal.adapters.xoev.din91379 import Din91379
+from portal.definitions.loader import Catalog
+from portal.services.drafts import Env
+
+if TYPE_CHECKING:
+    from portal.web.auth.registry import Registry
+
+
+@dataclass
+class PortalState:
+    db: Database
+    catalog: Catalog
+    din: Din91379
+    auth: Registry
+    fixed_today: date | None = None
+
+    def env(self) -> Env:
+        return Env(self.catalog, self.fixed_today or date.today(), self.din.invalid_chars)
+
+
+def portal_state(app: Flask) -> PortalState:
+    state: PortalState = app.extensions["portal"]
+    return state
