@@ -39,6 +39,7 @@ class BaseConfig:
     BABEL_DEFAULT_LOCALE = "de"
     LANGUAGES = ("de", "en")
     BASE_URL = "http://127.0.0.1:5000"
+    TIMEZONE = "Europe/Berlin"
 
 
 class DevelopmentConfig(BaseConfig):

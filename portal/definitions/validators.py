@@ -115,6 +115,24 @@ def dates_in_order(answers: Mapping[str, Any], args: Mapping[str, Any],
     return Findings(errors, [])
 
 
+@validator("address_in_municipality")
+def address_in_municipality(answers: Mapping[str, Any], args: Mapping[str, Any],
+                            ctx: CheckContext) -> Findings:
+    """The new flat must lie in this municipality; otherwise another registration office is
+    responsible (§ 17 BMG: register where you move in)."""
+    name = args.get("field", "new_address")
+    address = answers.get(name)
+    allowed = ctx.municipality.postcodes
+    if not isinstance(address, Mapping) or not allowed or not address.get("postcode"):
+        return NONE
+    if address["postcode"] not in allowed:
+        return Findings([FieldError(f"{name}.postcode", Message(N_(
+            "Die Postleitzahl %(postcode)s gehört nicht zu %(town)s. Bitte melden Sie sich bei der "
+            "Meldebehörde des Ortes an, in den Sie ziehen."),
+            {"postcode": str(address["postcode"]), "town": ctx.municipality.short_name}))], [])
+    return NONE
+
+
 @validator("parking_zone")
 def parking_zone(answers: Mapping[str, Any], args: Mapping[str, Any],
                  ctx: CheckContext) -> Findings:

@@ -12,8 +12,8 @@ def next_reference(session: Session, prefix: str, year: int) -> str:
     """Atomically take the next number; concurrent submissions never share one."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(ReferenceCounter).values(prefix=prefix, year=year, last_value=1)
-    stmt = stmt.on_conflict_do_update(
+    base = insert(ReferenceCounter).values(prefix=prefix, year=year, last_value=1)
+    stmt = base.on_conflict_do_update(
         index_elements=["prefix", "year"],
         set_={"last_value": ReferenceCounter.last_value + 1},
     ).returning(ReferenceCounter.last_value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, session
 from flask_babel import Babel, get_locale, gettext
@@ -18,7 +19,7 @@ def select_locale() -> str:
     if wanted in languages:
         session["lang"] = wanted
     chosen = session.get("lang")
-    return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+    return str(chosen) if chosen in languages else str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def lang() -> str:
@@ -61,15 +62,21 @@ def fmt_date(value: date | datetime | str | None, with_time: bool = False) -> st
         try:
             value = date.fromisoformat(value)
         except ValueError:
-            return value
+            return str(value)
     if isinstance(value, datetime):
-        local = value.astimezone()
+        local = value.astimezone(ZoneInfo(current_app.config.get("TIMEZONE", "Europe/Berlin")))
         return local.strftime("%d.%m.%Y, %H:%M Uhr" if with_time else "%d.%m.%Y")
     return value.strftime("%d.%m.%Y")
+
+
+def filesize(size: int | None) -> str:
+    kib = (size or 0) / 1024
+    text = f"{kib / 1024:.1f} MB" if kib >= 1024 else f"{max(1, round(kib))} KB"
+    return text.replace(".", ",") if lang() == "de" else text
 
 
 def init_i18n(app: Flask, translations_dir: str) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translations_dir
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals.update(t=t, msg=msg, lang=lang)
-    app.jinja_env.filters.update(money=money, date=fmt_date)
+    app.jinja_env.filters.update(money=money, date=fmt_date, filesize=filesize)

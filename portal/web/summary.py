@@ -11,7 +11,7 @@ from portal.definitions.conditions import evaluate
 from portal.definitions.fields import SUBFIELDS
 from portal.definitions.model import FieldDef, FieldType, ServiceDefinition, Step
 from portal.definitions.steps import visible_steps
-from portal.web.i18n import fmt_date, money, msg, t
+from portal.web.i18n import filesize, fmt_date, money, msg, t
 
 
 @dataclass
@@ -73,8 +73,9 @@ def display(f: FieldDef, value: Any, codelists: Mapping[str, CodeList]) -> list[
     if f.type == FieldType.MULTI_CHOICE:
         return [", ".join(_label(codelists, f, str(v)) for v in value)]
     if f.type == FieldType.FILE:
-        size_kb = max(1, int(value.get("size", 0)) // 1024)
-        return [f"{value.get('filename', '')} ({size_kb} KB)"]
+        return [f"{value.get('filename', '')} ({filesize(int(value.get('size', 0)))})"]
+    if f.type == FieldType.IBAN:
+        return [" ".join(str(value)[i:i + 4] for i in range(0, len(str(value)), 4))]
     if f.type == FieldType.TEXTAREA:
         return str(value).split("\n")
     return [str(value)]

@@ -21,7 +21,7 @@ from portal.definitions.fields import (
 )
 from portal.definitions.loader import load_catalog, load_codelists
 from portal.definitions.messages import FieldError, Message
-from portal.definitions.model import FieldDef, FieldType, ServiceDefinition
+from portal.definitions.model import FieldType, ServiceDefinition
 from portal.definitions.steps import (
     StepResult,
     check_step,

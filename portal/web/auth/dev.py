@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext
 
 from portal.services.identity import Identity
+from portal.web.auth.base import AuthMethod
 from portal.web.auth.navigation import finish_login, safe_next
 
 PERSONAS: dict[str, dict[str, Any]] = {
@@ -36,7 +37,7 @@ PERSONAS: dict[str, dict[str, Any]] = {
 LEVELS = (1, 2, 3, 4)
 
 
-class DevSignIn:
+class DevSignIn(AuthMethod):
     id = "dev"
     label = {"de": "Entwicklungs-Anmeldung", "en": "Development sign-in"}
     description = {"de": "Nur für Entwicklung und Tests: Testperson und Vertrauensniveau wählen.",
@@ -90,7 +91,3 @@ def _int(value: str | None, default: int) -> int:
         return int(value) if value is not None else default
     except ValueError:
         return default
-
-
-def redirect_home() -> Any:
-    return redirect("/")

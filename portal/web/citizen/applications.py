@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from io import BytesIO
+from typing import Any
 
 from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 

@@ -8,7 +8,7 @@ from portal.adapters.db.models import Base
 from portal.adapters.db.session import make_engine
 
 config = context.config
-url = config.get_main_option("sqlalchemy.url")
+url = config.get_main_option("sqlalchemy.url") or ""
 assert url, "sqlalchemy.url must be set by portal.adapters.db.migrate"
 
 

@@ -1,0 +1,49 @@
+"""Demo data for the embedded default: Erika Mustermann with a submitted dog-tax registration
+and a resident-parking draft. Loaded through the same services a citizen uses; idempotent."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Flask
+from sqlalchemy import select
+
+from portal.adapters.db.models import Draft
+from portal.services.drafts import start_draft
+from portal.services.submissions import submit
+from portal.services.users import user_for_identity
+from portal.web.auth.dev import identity_for
+from portal.web.state import portal_state
+
+
+def _dog_tax_answers(today: date) -> dict[str, object]:
+    return {
+        "dogs_already_taxed": 0,
+        "dogs": [{
+            "name": "Bello", "breed": "labrador_retriever", "colour": "schwarz", "sex": "male",
+            "birth_date": "2023-04-02", "chip": "276098100123456",
+            "keeping_since": (today - timedelta(days=5)).isoformat(),
+            "dangerous": False, "moved_from_elsewhere": False,
+        }],
+        "exemption_requested": False,
+        "sepa_mandate": True, "iban": "DE02120300000000202051",
+        "account_holder": "Erika Mustermann",
+    }
+
+
+def load_demo(app: Flask) -> str:
+    state = portal_state(app)
+    env = state.env()
+    identity = identity_for("erika", 4)
+    with state.db.session() as session:
+        user = user_for_identity(session, identity)
+        if session.scalar(select(Draft).where(Draft.user_id == user.id)) is not None:
+            return "Demodaten sind bereits vorhanden."
+        draft = start_draft(session, env, user.id, "hundesteuer-anmeldung", identity)
+        draft.answers = {**draft.answers, **_dog_tax_answers(env.today)}
+        draft.completed_steps = [s.id for s in state.catalog.services[draft.service_id].steps]
+        submission = submit(session, env, draft.id, user.id, identity)
+        start_draft(session, env, user.id, "bewohnerparkausweis", identity)
+        session.commit()
+        return (f"Demodaten angelegt: Erika Mustermann (Entwicklungs-Anmeldung, Stufe 4) mit "
+                f"Antrag {submission.reference} und einem Entwurf für den Bewohnerparkausweis.")

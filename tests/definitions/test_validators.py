@@ -1,0 +1,230 @@
+"""Cross-field validators with a fixed `today`: BMG deadlines, dates in order, parking zones."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from portal.definitions.loader import load_catalog
+from portal.definitions.municipality import Municipality, normalize_street
+from portal.definitions.validators import (
+    VALIDATORS,
+    CheckContext,
+    Findings,
+    run_validators,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOG = load_catalog(ROOT / "forms", ROOT / "municipalities" / "goslar.yaml")
+GOSLAR: Municipality = CATALOG.municipality
+TODAY = date(2026, 3, 27)
+CTX = CheckContext(today=TODAY, municipality=GOSLAR)
+
+
+def check(name: str, answers: dict[str, Any], **args: Any) -> Findings:
+    return VALIDATORS[name](answers, args, CTX)
+
+
+def service_validators(service_id: str) -> list[tuple[str, dict[str, Any]]]:
+    return [(ref.name, ref.args) for ref in CATALOG.services[service_id].validators]
+
+
+# --------------------------------------------------------------------------- § 17 (1) BMG
+
+
+def test_move_in_within_two_weeks_is_on_time() -> None:
+    found = check("bmg_move_in_deadline", {"move_in_date": "2026-03-20"}, field="move_in_date")
+    assert found.errors == []
+    assert len(found.notices) == 1
+    assert "fristgerecht" in found.notices[0].text
+    assert found.notices[0].params == {"date": "03.04.2026"}
+
+
+def test_move_in_deadline_last_day_is_on_time() -> None:
+    found = check("bmg_move_in_deadline", {"move_in_date": "2026-03-13"}, field="move_in_date")
+    assert found.errors == []
+    assert "fristgerecht" in found.notices[0].text
+    assert found.notices[0].params == {"date": "27.03.2026"}
+
+
+def test_move_in_today_is_allowed() -> None:
+    found = check("bmg_move_in_deadline", {"move_in_date": "2026-03-27"}, field="move_in_date")
+    assert found.errors == []
+
+
+def test_late_registration_is_a_notice_not_an_error() -> None:
+    found = check("bmg_move_in_deadline", {"move_in_date": "2026-03-12"}, field="move_in_date")
+    assert found.errors == []
+    assert len(found.notices) == 1
+    assert "§ 17 Abs. 1" in found.notices[0].text and "§ 54 BMG" in found.notices[0].text
+    assert found.notices[0].params == {"date": "26.03.2026"}
+
+
+def test_registration_before_moving_in_is_an_error() -> None:
+    found = check("bmg_move_in_deadline", {"move_in_date": "2026-03-28"}, field="move_in_date")
+    assert [e.path for e in found.errors] == ["move_in_date"]
+    assert found.errors[0].message.params == {"date": "28.03.2026"}
+    assert found.notices == []
+
+
+@pytest.mark.parametrize("value", [None, "", "27.03.2026", "2026-02-30", 20260327])
+def test_move_in_without_a_usable_date_finds_nothing(value: Any) -> None:
+    found = check("bmg_move_in_deadline", {"move_in_date": value}, field="move_in_date")
+    assert found == Findings([], [])
+
+
+def test_move_in_field_name_from_args() -> None:
+    found = check("bmg_move_in_deadline", {"einzug": "2026-03-28"}, field="einzug")
+    assert [e.path for e in found.errors] == ["einzug"]
+
+
+# --------------------------------------------------------------------------- § 17 (2) BMG
+
+
+def test_move_out_one_week_ahead_is_allowed() -> None:
+    found = check("bmg_move_out_deadline", {"move_out_date": "2026-04-03"}, field="move_out_date")
+    assert found == Findings([], [])
+
+
+def test_move_out_more_than_one_week_ahead_is_an_error() -> None:
+    found = check("bmg_move_out_deadline", {"move_out_date": "2026-04-04"}, field="move_out_date")
+    assert [e.path for e in found.errors] == ["move_out_date"]
+    assert "§ 17 Abs. 2 BMG" in found.errors[0].message.text
+    assert found.errors[0].message.params == {"date": "28.03.2026"}
+
+
+def test_move_out_last_day_is_on_time() -> None:
+    found = check("bmg_move_out_deadline", {"move_out_date": "2026-03-13"}, field="move_out_date")
+    assert found == Findings([], [])
+
+
+def test_late_deregistration_is_a_notice() -> None:
+    found = check("bmg_move_out_deadline", {"move_out_date": "2026-03-12"}, field="move_out_date")
+    assert found.errors == []
+    assert len(found.notices) == 1
+    assert found.notices[0].params == {"date": "26.03.2026"}
+
+
+def test_move_out_without_date_finds_nothing() -> None:
+    assert check("bmg_move_out_deadline", {}, field="move_out_date") == Findings([], [])
+
+
+# --------------------------------------------------------------------------- dates in order
+
+
+def test_dates_in_order_in_a_group() -> None:
+    answers = {"dogs": [
+        {"birth_date": "2024-05-01", "keeping_since": "2026-03-01"},
+        {"birth_date": "2025-06-01", "keeping_since": "2025-01-01"},
+        {"birth_date": "2025-06-01"},
+    ]}
+    found = check("dates_in_order", answers, group="dogs", earlier="birth_date",
+                  later="keeping_since")
+    assert [e.path for e in found.errors] == ["dogs.1.keeping_since"]
+    assert found.errors[0].message.params == {"date": "01.06.2025"}
+
+
+def test_dates_in_order_same_day_is_fine() -> None:
+    answers = {"dogs": [{"birth_date": "2026-03-01", "keeping_since": "2026-03-01"}]}
+    assert check("dates_in_order", answers, group="dogs", earlier="birth_date",
+                 later="keeping_since").errors == []
+
+
+def test_dates_in_order_top_level() -> None:
+    found = check("dates_in_order", {"start": "2026-04-01", "end": "2026-03-01"},
+                  earlier="start", later="end")
+    assert [e.path for e in found.errors] == ["end"]
+
+
+# --------------------------------------------------------------------------- parking zones
+
+
+def address(street: str, postcode: str = "38640") -> dict[str, Any]:
+    return {"address": {"street": street, "house_number": "1", "postcode": postcode,
+                        "town": "Goslar"}}
+
+
+@pytest.mark.parametrize(("street", "zone"), [
+    ("Marktstraße", "A"),
+    ("Marktstr.", "A"),
+    ("marktstrasse", "A"),
+    ("Breite Straße", "B"),
+    ("Frankenberger Str.", "C"),
+    ("Hoher Weg", "D"),
+    ("  Hoher   Weg ", "D"),
+])
+def test_street_in_a_zone(street: str, zone: str) -> None:
+    found = check("parking_zone", address(street), field="address")
+    assert found.errors == []
+    assert len(found.notices) == 1
+    assert str(found.notices[0].params["zone"]).startswith(f"{zone} – ")
+
+
+def test_street_outside_every_zone() -> None:
+    found = check("parking_zone", address("Klubgartenstraße"), field="address")
+    assert [e.path for e in found.errors] == ["address.street"]
+    assert found.errors[0].message.params == {"street": "Klubgartenstraße"}
+
+
+def test_postcode_outside_goslar() -> None:
+    found = check("parking_zone", address("Marktstraße", postcode="38100"), field="address")
+    assert [e.path for e in found.errors] == ["address.postcode"]
+    assert found.errors[0].message.params == {"town": "Goslar"}
+
+
+def test_parking_zone_without_address_finds_nothing() -> None:
+    assert check("parking_zone", {}, field="address") == Findings([], [])
+    assert check("parking_zone", {"address": {"street": ""}}, field="address") == Findings([], [])
+
+
+def test_new_address_must_be_in_the_municipality() -> None:
+    outside = {"new_address": {"street": "Bohlweg", "house_number": "1", "postcode": "38100",
+                               "town": "Braunschweig"}}
+    found = check("address_in_municipality", outside, field="new_address")
+    assert [e.path for e in found.errors] == ["new_address.postcode"]
+    assert found.errors[0].message.params == {"postcode": "38100", "town": "Goslar"}
+    inside = {"new_address": {**outside["new_address"], "postcode": "38640", "town": "Goslar"}}
+    assert check("address_in_municipality", inside, field="new_address") == Findings([], [])
+
+
+def test_street_normalisation() -> None:
+    assert normalize_street("Frankenberger Str.") == normalize_street("Frankenberger Straße")
+    assert normalize_street("Glockengießerstraße") == "glockengiesserstrasse"
+    assert GOSLAR.parking_zone_for("Petersilienstr.") is not None
+
+
+# ----------------------------------------------------------------- the definitions' references
+
+
+def test_anmeldung_validators() -> None:
+    refs = service_validators("wohnsitz-anmeldung")
+    assert refs == [("bmg_move_in_deadline", {"field": "move_in_date"}),
+                    ("address_in_municipality", {"field": "new_address"})]
+    found = run_validators(refs, {"move_in_date": "2026-03-28"}, CTX)
+    assert [e.path for e in found.errors] == ["move_in_date"]
+    assert run_validators(service_validators("wohnsitz-ummeldung"),
+                          {"move_in_date": "2026-03-20"}, CTX).errors == []
+
+
+def test_abmeldung_validators() -> None:
+    refs = service_validators("wohnsitz-abmeldung")
+    assert refs == [("bmg_move_out_deadline", {"field": "move_out_date"})]
+    assert run_validators(refs, {"move_out_date": "2026-04-10"}, CTX).errors
+
+
+def test_hundesteuer_validators() -> None:
+    refs = service_validators("hundesteuer-anmeldung")
+    found = run_validators(refs, {"dogs": [{"birth_date": "2026-03-01",
+                                            "keeping_since": "2026-02-01"}]}, CTX)
+    assert [e.path for e in found.errors] == ["dogs.0.keeping_since"]
+
+
+def test_parking_permit_validators() -> None:
+    refs = service_validators("bewohnerparkausweis")
+    assert refs == [("parking_zone", {"field": "address"})]
+    found = run_validators(refs, address("Bäckerstraße"), CTX)
+    assert found.errors == [] and len(found.notices) == 1
+    assert run_validators(refs, address("Rammelsberger Straße"), CTX).errors
