@@ -41,6 +41,21 @@ class BaseConfig:
     BASE_URL = "http://127.0.0.1:5000"
     TIMEZONE = "Europe/Berlin"
 
+    # Seal of the documents (portal.adapters.documents): PKCS#12 file or PKCS#11 token;
+    # secrets directly (e.g. PORTAL_SEAL_PKCS12_PASSWORD) or, better, from a *_FILE.
+    SEAL_PKCS12_FILE: str | None = None
+    SEAL_PKCS12_PASSWORD: str | None = None
+    SEAL_PKCS12_PASSWORD_FILE: str | None = None
+    SEAL_PKCS11_MODULE: str | None = None
+    SEAL_PKCS11_TOKEN_LABEL: str | None = None
+    SEAL_PKCS11_KEY_LABEL: str | None = None
+    SEAL_PKCS11_CERT_LABEL: str | None = None
+    SEAL_PKCS11_PIN: str | None = None
+    SEAL_PKCS11_PIN_FILE: str | None = None
+    SEAL_TSA_URL: str | None = None
+    SEAL_TSA_TIMEOUT = 10
+    SEAL_TRUST_ROOTS: str | None = None
+    SEAL_DEV_DIR = "instance/seal"
 
 class DevelopmentConfig(BaseConfig):
     ENV_NAME = "development"
@@ -49,6 +64,10 @@ class DevelopmentConfig(BaseConfig):
     SESSION_COOKIE_SECURE = False
     SECRET_KEY = "development-only-not-secret"
 
+    # Written by `flask seal init-dev`.
+    SEAL_PKCS12_FILE = "instance/seal/seal.p12"
+    SEAL_PKCS12_PASSWORD_FILE = "instance/seal/seal-password.txt"
+    SEAL_TRUST_ROOTS = "instance/seal/dev-ca.pem"
 
 class TestingConfig(BaseConfig):
     ENV_NAME = "testing"

@@ -18,7 +18,7 @@ from sqlalchemy import text
 
 from portal import create_app
 from portal.adapters.db import migrate
-from portal.adapters.db.models import Base
+from portal.adapters.db.schema import metadata as all_tables
 from portal.web.state import portal_state
 from tests.html_checks import check_page
 
@@ -71,7 +71,7 @@ def app(database_url: str) -> Iterator[Flask]:
     yield app
     state = portal_state(app)
     with state.db.engine.begin() as conn:
-        tables = ", ".join(f'"{t.name}"' for t in reversed(Base.metadata.sorted_tables))
+        tables = ", ".join(f'"{t.name}"' for t in reversed(all_tables.sorted_tables))
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     state.db.engine.dispose()
 

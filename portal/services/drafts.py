@@ -93,6 +93,16 @@ def delete_draft(session: Session, draft: Draft) -> None:
     session.delete(draft)
 
 
+RAW_LIMIT = 100_000
+
+
+def keepable(form: Form) -> dict[str, list[str]]:
+    """Typed input as it can be stored for correction: NUL cannot be stored (PostgreSQL JSON
+    refuses it) and nothing longer than any field allows is worth keeping."""
+    return {k.replace("\x00", "")[:200]: [v.replace("\x00", "")[:RAW_LIMIT] for v in values[:50]]
+            for k, values in form.items() if not k.startswith("csrf")}
+
+
 def _step_fields(step: Step) -> set[str]:
     return {f.id for f in step.fields}
 
@@ -122,7 +132,7 @@ def save_step(session: Session, env: Env, draft: Draft, step_id: str, form: Form
     raw = dict(draft.raw_inputs)
     completed = [s for s in draft.completed_steps if s != step_id]
     if errors:
-        raw[step_id] = {k: list(v) for k, v in form.items() if not k.startswith("csrf")}
+        raw[step_id] = keepable(form)
     else:
         raw.pop(step_id, None)
         completed.append(step_id)
@@ -158,7 +168,7 @@ def change_group(session: Session, env: Env, draft: Draft, step_id: str, form: F
     if step is None or group is None or group.type != FieldType.GROUP or group.repeat is None:
         raise NotFound(group_id)
     save_step(session, env, draft, step_id, form, uploads, identity)
-    raw = {k: list(v) for k, v in form.items() if not k.startswith("csrf")}
+    raw = keepable(form)
     items = list(draft.answers.get(group_id) or [])
     count = _count(raw, group_id, len(items))
     if remove_index is None:

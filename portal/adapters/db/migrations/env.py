@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from portal.adapters.db.models import Base
+from portal.adapters.db.schema import metadata
 from portal.adapters.db.session import make_engine
 
 config = context.config
@@ -15,7 +15,7 @@ assert url, "sqlalchemy.url must be set by portal.adapters.db.migrate"
 def run() -> None:
     engine = make_engine(url)
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=Base.metadata,
+        context.configure(connection=connection, target_metadata=metadata,
                           render_as_batch=connection.dialect.name == "sqlite",
                           compare_type=True)
         with context.begin_transaction():

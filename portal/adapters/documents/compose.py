@@ -1,0 +1,84 @@
+"""Turn a submission into the document's HTML with the app's templates and translations.
+
+The summary rows and the translated labels need a Flask app context; this adapter provides
+one, so the service that calls it stays free of Flask. The document is always German: it
+is the authority's record, and the citizen's copy must be the same file.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from flask_babel import force_locale
+
+from portal.adapters.documents.content import DocumentInput, DocumentTools
+from portal.adapters.documents.render import PdfRenderer
+from portal.adapters.documents.seal import Sealer, SealSettings
+from portal.adapters.documents.verify import load_trust_roots
+from portal.web.citizen.services import LEVEL_NAMES
+from portal.web.i18n import t
+from portal.web.state import portal_state
+from portal.web.summary import summarize
+
+LANGUAGE = "de"
+# German authorities date their documents in German local time, whatever the server runs in.
+TIMEZONE = ZoneInfo("Europe/Berlin")
+CHANNELS = {"online": "Online-Dienst", "counter": "Vor Ort (Bürgerbüro)"}
+GENERIC_TEMPLATE = "documents/submission.html"
+EXTENSION_KEY = "portal.documents"
+
+
+def local_time(value: datetime) -> str:
+    return value.astimezone(TIMEZONE).strftime("%d.%m.%Y, %H:%M:%S Uhr")
+
+
+class FlaskComposer:
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    def __call__(self, doc: DocumentInput) -> str:
+        state = portal_state(self.app)
+        municipality = state.catalog.municipality
+        submission = doc.submission
+        with self.app.app_context(), force_locale(LANGUAGE):
+            method = state.auth.get(submission.auth_method)
+            level = submission.trust_level
+            context: dict[str, Any] = {
+                "service": doc.service,
+                "submission": submission,
+                "summary": summarize(doc.service, submission.answers, state.catalog.codelists),
+                "municipality": municipality,
+                "department": municipality.department(submission.department),
+                "submitted_at": local_time(submission.submitted_at),
+                "channel": CHANNELS.get(submission.channel, submission.channel),
+                "auth_method": t(method.label) if method else submission.auth_method,
+                "trust_level": f"{LEVEL_NAMES.get(level, level)} (STORK-QAA-Level-{level})",
+                "files": doc.files,
+                "xml_name": doc.xml_name,
+                "xml_sha256": doc.xml_sha256,
+                "seal_holder": doc.seal_holder,
+                "seal_level": doc.seal_level,
+            }
+            # A service may bring its own layout: templates/documents/<service id>.html.
+            template = self.app.jinja_env.select_template(
+                [f"documents/{doc.service.id}.html", GENERIC_TEMPLATE])
+            return template.render(context)
+
+
+def tools_for(app: Flask) -> DocumentTools:
+    """The process's document tools, created on first use. Keyed by process id: a PKCS#11
+    session or a decrypted key must not be inherited across fork (gunicorn, job workers)."""
+    cached = app.extensions.get(EXTENSION_KEY)
+    if cached is not None and cached[0] == os.getpid():
+        tools: DocumentTools = cached[1]
+        return tools
+    settings = SealSettings.from_config(app.config)
+    tools = DocumentTools(compose=FlaskComposer(app), renderer=PdfRenderer(),
+                          sealer=Sealer.from_settings(settings),
+                          trust_roots=load_trust_roots(settings.trust_roots))
+    app.extensions[EXTENSION_KEY] = (os.getpid(), tools)
+    return tools
