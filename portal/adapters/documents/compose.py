@@ -25,15 +25,14 @@ from portal.web.state import portal_state
 from portal.web.summary import summarize
 
 LANGUAGE = "de"
-# German authorities date their documents in German local time, whatever the server runs in.
-TIMEZONE = ZoneInfo("Europe/Berlin")
 CHANNELS = {"online": "Online-Dienst", "counter": "Vor Ort (Bürgerbüro)"}
 GENERIC_TEMPLATE = "documents/submission.html"
 EXTENSION_KEY = "portal.documents"
 
 
-def local_time(value: datetime) -> str:
-    return value.astimezone(TIMEZONE).strftime("%d.%m.%Y, %H:%M:%S Uhr")
+def local_time(value: datetime, zone: str) -> str:
+    """The authority's local time (TIMEZONE), whatever time zone the server runs in."""
+    return value.astimezone(ZoneInfo(zone)).strftime("%d.%m.%Y, %H:%M:%S Uhr")
 
 
 class FlaskComposer:
@@ -53,7 +52,8 @@ class FlaskComposer:
                 "summary": summarize(doc.service, submission.answers, state.catalog.codelists),
                 "municipality": municipality,
                 "department": municipality.department(submission.department),
-                "submitted_at": local_time(submission.submitted_at),
+                "submitted_at": local_time(submission.submitted_at,
+                                           self.app.config.get("TIMEZONE", "Europe/Berlin")),
                 "channel": CHANNELS.get(submission.channel, submission.channel),
                 "auth_method": t(method.label) if method else submission.auth_method,
                 "trust_level": f"{LEVEL_NAMES.get(level, level)} (STORK-QAA-Level-{level})",

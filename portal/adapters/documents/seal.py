@@ -56,7 +56,7 @@ class SealSettings:
         as PORTAL_SEAL_PKCS12_PASSWORD) or, preferably, from a file (`…_FILE`)."""
         base = root or project_root()
         return cls(
-            pkcs12_file=_path(config.get("SEAL_PKCS12_FILE"), base),
+            pkcs12_file=resolve_path(config.get("SEAL_PKCS12_FILE"), base),
             pkcs12_password=_secret(config, "SEAL_PKCS12_PASSWORD", base),
             pkcs11_module=config.get("SEAL_PKCS11_MODULE") or None,
             pkcs11_token=config.get("SEAL_PKCS11_TOKEN_LABEL") or None,
@@ -65,11 +65,11 @@ class SealSettings:
             pkcs11_pin=_secret(config, "SEAL_PKCS11_PIN", base),
             tsa_url=config.get("SEAL_TSA_URL") or None,
             tsa_timeout=int(config.get("SEAL_TSA_TIMEOUT") or 10),
-            trust_roots=_path(config.get("SEAL_TRUST_ROOTS"), base),
+            trust_roots=resolve_path(config.get("SEAL_TRUST_ROOTS"), base),
         )
 
 
-def _path(value: Any, base: Path) -> Path | None:
+def resolve_path(value: Any, base: Path) -> Path | None:
     if not value:
         return None
     path = Path(str(value))
@@ -79,7 +79,7 @@ def _path(value: Any, base: Path) -> Path | None:
 def _secret(config: Mapping[str, Any], key: str, base: Path) -> str | None:
     if config.get(key):
         return str(config[key])
-    file = _path(config.get(f"{key}_FILE"), base)
+    file = resolve_path(config.get(f"{key}_FILE"), base)
     if file is None:
         return None
     try:
