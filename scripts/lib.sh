@@ -11,7 +11,7 @@ say() { printf '\n==> %s\n' "$*"; }
 
 # Debian packages the portal needs at run time (WeasyPrint's Pango, fonts, Node for the design system).
 RUNTIME_APT=(python3-venv python3-dev build-essential pkg-config libpango-1.0-0 libpangoft2-1.0-0
-  libharfbuzz-subset0 libxml2-dev libxmlsec1-dev libxmlsec1-openssl fonts-dejavu-core nodejs npm)
+  libharfbuzz-subset0 libxml2-dev libxmlsec1-dev libxmlsec1-openssl fonts-dejavu-core)
 # Extra packages for the tests: the real servers and tools the tests talk to.
 TEST_APT=(postgresql redis-server chromium poppler-utils libnss3-tools softhsm2 opensc
   php-cli php-xml simplesamlphp xmlsec1)
@@ -30,7 +30,7 @@ apt_install() {
 
 python_env() {
   local extras="$1" stamp="$VENV/.installed-$1"
-  if ! command -v node >/dev/null 2>&1 || ! python3 -m venv --help >/dev/null 2>&1; then
+  if ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
     apt_install "${RUNTIME_APT[@]}"
   fi
   [ -x "$VENV/bin/python" ] || { say "Creating virtual environment .venv"; python3 -m venv "$VENV"; }
@@ -48,6 +48,8 @@ python_env() {
 }
 
 front_end() {
+  # Node may come from elsewhere with its own npm (Debian's npm package would conflict with it).
+  command -v npm >/dev/null 2>&1 || apt_install nodejs npm
   local want; want="$(sha256sum package-lock.json | cut -d' ' -f1)"
   if [ ! -f node_modules/.installed ] || [ "$(cat node_modules/.installed)" != "$want" ]; then
     say "Installing the KERN UX design system (npm)"
