@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from portal.adapters.db import migrate
+from portal.adapters.documents.cli import seal_cli
 from portal.definitions.loader import DefinitionError, dump_json_schema, load_catalog
 
 forms_cli = AppGroup("forms", help="Service definitions in forms/.")
@@ -56,5 +57,5 @@ def demo_load() -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for group in (forms_cli, db_cli, demo_cli):
+    for group in (forms_cli, db_cli, demo_cli, seal_cli):
         app.cli.add_command(group)

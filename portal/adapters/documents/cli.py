@@ -9,11 +9,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from portal.adapters.documents.compose import local_time
-from portal.adapters.documents.pki import make_dev_pki
-from portal.adapters.documents.seal import SealSettings, resolve_path
-from portal.adapters.documents.verify import load_trust_roots, verify_pdf
 from portal.config import project_root
+
+# The document modules pull in WeasyPrint and pyHanko (about half a second): they are imported
+# inside the commands, so registering the group costs every `flask` call and worker nothing.
 
 seal_cli = AppGroup("seal", help="Elektronisches Siegel der Dokumente.")
 
@@ -22,6 +21,9 @@ seal_cli = AppGroup("seal", help="Elektronisches Siegel der Dokumente.")
 @click.option("--force", is_flag=True, help="Vorhandene Entwicklungs-Schlüssel ersetzen.")
 def init_dev(force: bool) -> None:
     """Create a development CA and seal certificate (PKCS#12) in SEAL_DEV_DIR."""
+    from portal.adapters.documents.pki import make_dev_pki
+    from portal.adapters.documents.seal import resolve_path
+
     config = current_app.config
     if config["ENV_NAME"] == "production":
         click.echo("Ein Entwicklungs-Siegel ist in Produktion nicht erlaubt.", err=True)
@@ -45,6 +47,10 @@ def init_dev(force: bool) -> None:
               help="PEM-Datei mit vertrauenswürdigen Wurzelzertifikaten (sonst SEAL_TRUST_ROOTS).")
 def verify(file: Path, trust_roots: Path | None) -> None:
     """Check a sealed PDF: intact, trusted, whole document, and who sealed it (exit 1 if not)."""
+    from portal.adapters.documents.compose import local_time
+    from portal.adapters.documents.seal import SealSettings
+    from portal.adapters.documents.verify import load_trust_roots, verify_pdf
+
     roots_file = trust_roots or SealSettings.from_config(current_app.config).trust_roots
     report = verify_pdf(file.read_bytes(), load_trust_roots(roots_file))
     zone = current_app.config.get("TIMEZONE", "Europe/Berlin")

@@ -20,7 +20,7 @@ from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
-from pyhanko_certvalidator.errors import CertificateValidationError
+from pyhanko_certvalidator.errors import PathError, ValidationError
 
 # Problems are reported in German: the clerk view and `flask seal verify` show them as is.
 NOT_A_PDF = "Die Datei ist kein lesbares PDF-Dokument."
@@ -72,7 +72,7 @@ def verify_pdf(data: bytes, trust_roots: Sequence[asn1_x509.Certificate]) -> Sea
                                 revocation_mode="soft-fail")
     try:
         status = validate_pdf_signature(embedded, context)
-    except (CertificateValidationError, PdfError, ValueError) as exc:
+    except (PdfError, ValueError, ValidationError, PathError) as exc:
         return SealReport(sealed=True, problems=[f"{NOT_INTACT} ({exc})"])
     cert = status.signing_cert
     subject = cert.subject.native

@@ -52,6 +52,9 @@ REASONS = {
     E.WRONG_SUBJECTCONFIRMATION: "subject_confirmation",
     E.NO_ENCRYPTED_ASSERTION: "not_encrypted",
     E.WRONG_INRESPONSETO: "in_response_to",
+    E.WRONG_NUMBER_OF_SIGNATURES: "signature_wrapping",
+    E.RESPONSE_EXPIRED: "expired",
+    E.INVALID_XML_FORMAT: "malformed",
 }
 CANCEL_STATUSES = {C.STATUS_AUTHN_FAILED, "urn:oasis:names:tc:SAML:2.0:status:RequestDenied",
                    C.STATUS_NO_PASSIVE}
