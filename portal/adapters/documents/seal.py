@@ -187,7 +187,9 @@ class Sealer:
         return cert
 
     def holder(self) -> str:
-        return str(self.certificate().subject.human_friendly)
+        """The seal's name as people read it: the certificate's common name."""
+        subject = self.certificate().subject
+        return str(subject.native.get("common_name") or subject.human_friendly)
 
     def seal(self, pdf: bytes) -> bytes:
         meta = signers.PdfSignatureMetadata(
