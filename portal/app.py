@@ -74,10 +74,22 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask, state: PortalState) -> None:
+    from portal.web.auth.idle import bp as idle_bp
     from portal.web.auth.views import bp as auth_bp
     from portal.web.citizen import bp as citizen_bp
+    from portal.web.staff import bp as staff_bp
+    from portal.web.staff.saml import blueprint as staff_saml_blueprint
 
     app.register_blueprint(citizen_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(idle_bp)
+    app.register_blueprint(staff_bp)
+    app.register_blueprint(staff_saml_blueprint())
     for method in state.auth.all():
         app.register_blueprint(method.blueprint())
+
+    # Delivery to back offices (issue #6): DELIVERY_CHANNELS is checked here, so a bad one
+    # stops the start; then the clerks' inbox and the API for specialist systems.
+    from portal.adapters.jobs.wiring import init_delivery
+
+    init_delivery(app, state)

@@ -57,5 +57,8 @@ def demo_load() -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for group in (forms_cli, db_cli, demo_cli, seal_cli):
+    from portal.web.auth.saml_cli import saml_cli
+    from portal.web.staff.cli import staff_cli
+
+    for group in (forms_cli, db_cli, demo_cli, seal_cli, saml_cli, staff_cli):
         app.cli.add_command(group)

@@ -48,7 +48,7 @@ NOT_AN_OPTION = N_(
     "Die Auswahl bei „%(label)s“ ist ungültig. Bitte wählen Sie eine der Möglichkeiten."
 )
 NOT_YES_NO = N_("Bitte beantworten Sie „%(label)s“ mit Ja oder Nein.")
-BAD_EMAIL = N_("„%(label)s“ muss eine E-Mail-Adresse sein, zum Beispiel name@example.de.")
+BAD_EMAIL = N_("„%(label)s“ muss eine E-Mail-Adresse sein, zum Beispiel name@example.org.")
 BAD_PHONE = N_("„%(label)s“ muss eine Telefonnummer sein, zum Beispiel 05321 704-0.")
 BAD_IBAN = N_(
     "„%(label)s“ ist keine gültige IBAN. Bitte prüfen Sie die Angabe (Prüfziffer stimmt nicht)."

@@ -92,7 +92,7 @@ def bmg_move_out_deadline(answers: Mapping[str, Any], args: Mapping[str, Any],
         return Findings([], [Message(N_(
             "Die Frist zur Abmeldung endete am %(date)s (zwei Wochen nach dem Auszug, § 17 Abs. 2 "
             "BMG). Sie können sich trotzdem abmelden; eine verspätete Abmeldung kann als "
-            "Ordnungswidrigkeit geahndet werden (§ 54 BMG)."), {"date": _fmt(deadline)})])
+            "Ordnungswidrigkeit mit einem Bußgeld geahndet werden (§ 54 BMG)."), {"date": _fmt(deadline)})])
     return NONE
 
 

@@ -117,7 +117,7 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _locked(account: StaffAccount, moment: datetime) -> bool:
+def is_locked(account: StaffAccount, moment: datetime) -> bool:
     return account.locked_until is not None and _aware(account.locked_until) > moment
 
 
@@ -143,11 +143,11 @@ def check_password_step(session: Session, email: str, password: str,
     if account is None or account.password_hash is None:
         verify_password(_DUMMY_HASH, password)
         raise AccountError("invalid")
-    if _locked(account, moment):
+    if is_locked(account, moment):
         raise AccountError("locked")
     if not verify_password(account.password_hash, password):
         _fail(session, account, policy, moment, "password")
-        raise AccountError("locked" if _locked(account, moment) else "invalid")
+        raise AccountError("locked" if is_locked(account, moment) else "invalid")
     if not account.active:
         raise AccountError("inactive")
     if HASHER.check_needs_rehash(account.password_hash):
@@ -164,12 +164,12 @@ def check_totp_step(session: Session, staff_id: str, code: str,
     account = session.get(StaffAccount, staff_id)
     if account is None or not account.active or not account.totp_secret:
         raise AccountError("invalid")
-    if _locked(account, moment):
+    if is_locked(account, moment):
         raise AccountError("locked")
     step = matching_step(account.totp_secret, code.strip().replace(" ", ""), moment)
     if step is None or (account.totp_last_step is not None and step <= account.totp_last_step):
         _fail(session, account, policy, moment, "totp")
-        raise AccountError("locked" if _locked(account, moment) else "invalid")
+        raise AccountError("locked" if is_locked(account, moment) else "invalid")
     account.totp_last_step = step
     account.failed_logins, account.locked_until, account.last_login_at = 0, None, moment
     audit.record(session, f"staff:{account.id}", "staff.login", account.id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,11 +16,13 @@ from portal.definitions.messages import FieldError, Message
 from portal.definitions.model import ServiceDefinition, Step
 from portal.definitions.steps import check_step, prune_hidden, visible_steps
 from portal.definitions.validators import run_validators
-from portal.services import audit
+from portal.services import audit, delivery
 from portal.services.drafts import Env, errors_for_step, service_or_404
 from portal.services.errors import Incomplete, NotFound, TrustLevelTooLow
 from portal.services.identity import Identity
 from portal.services.references import next_reference
+
+INBOX = delivery.INBOX
 
 STATUSES = ("received", "in_progress", "query", "decided", "rejected", "closed", "failed")
 
@@ -58,8 +60,9 @@ def review(env: Env, service: ServiceDefinition, answers: Mapping[str, Any]) -> 
 
 
 def submit(session: Session, env: Env, draft_id: str, user_id: str,
-           identity: Identity) -> Submission:
-    """Idempotent: a second call for the same draft returns the first submission."""
+           identity: Identity, channels: Sequence[str] = (INBOX,)) -> Submission:
+    """Idempotent: a second call for the same draft returns the first submission.
+    `channels` are the delivery channels configured for the service (inbox always)."""
     draft = session.scalar(select(Draft).where(Draft.id == draft_id, Draft.user_id == user_id)
                            .with_for_update())
     if draft is None:
@@ -97,6 +100,9 @@ def submit(session: Session, env: Env, draft_id: str, user_id: str,
                     .values(submission_id=submission.id))
     audit.record(session, identity.subject, "submission.created", submission.id,
                  reference=submission.reference, service=service.id)
+    # --- Delivery outbox (issue #6): one job per channel in this same transaction, so a
+    # stored submission always has its jobs; they are enqueued after the commit. ---
+    delivery.create_jobs(session, submission, channels)
     return submission
 
 

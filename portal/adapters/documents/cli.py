@@ -48,10 +48,12 @@ def init_dev(force: bool) -> None:
 def verify(file: Path, trust_roots: Path | None) -> None:
     """Check a sealed PDF: intact, trusted, whole document, and who sealed it (exit 1 if not)."""
     from portal.adapters.documents.compose import local_time
-    from portal.adapters.documents.seal import SealSettings
+    from portal.adapters.documents.seal import resolve_path
     from portal.adapters.documents.verify import load_trust_roots, verify_pdf
 
-    roots_file = trust_roots or SealSettings.from_config(current_app.config).trust_roots
+    # Only the trust roots: checking needs no seal key (and no password file) on this machine.
+    roots_file = trust_roots or resolve_path(current_app.config.get("SEAL_TRUST_ROOTS"),
+                                             project_root())
     report = verify_pdf(file.read_bytes(), load_trust_roots(roots_file))
     zone = current_app.config.get("TIMEZONE", "Europe/Berlin")
     yes_no = {True: "ja", False: "NEIN"}

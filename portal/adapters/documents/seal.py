@@ -147,8 +147,13 @@ def load_pkcs11(settings: SealSettings) -> signers.Signer:
             user_pin=settings.pkcs11_pin)
     except Exception as exc:  # python-pkcs11 raises many unrelated types
         raise SealConfigError(f"PKCS#11 token cannot be opened: {exc!r}") from None
-    return p11.PKCS11Signer(session, key_label=settings.pkcs11_key_label,
-                            cert_label=settings.pkcs11_cert_label or settings.pkcs11_key_label)
+    signer = p11.PKCS11Signer(session, key_label=settings.pkcs11_key_label,
+                              cert_label=settings.pkcs11_cert_label or settings.pkcs11_key_label)
+    try:
+        signer.signing_cert  # noqa: B018 - fetch key and certificate now: fail at start-up
+    except Exception as exc:
+        raise SealConfigError(f"seal key or certificate not on the token: {exc!r}") from None
+    return signer
 
 
 class Sealer:

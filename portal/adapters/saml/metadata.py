@@ -131,7 +131,7 @@ def fetch_url(url: str, timeout: float = 20.0) -> bytes:
         raise MetadataError("the metadata URL must be http(s)")
     request = urllib.request.Request(url, headers={"Accept": "application/samlmetadata+xml"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             data: bytes = response.read(MAX_METADATA_BYTES + 1)
     except OSError as exc:
         raise MetadataError(f"download failed: {exc}") from exc

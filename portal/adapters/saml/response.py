@@ -56,7 +56,8 @@ REASONS = {
     E.RESPONSE_EXPIRED: "expired",
     E.INVALID_XML_FORMAT: "malformed",
 }
-CANCEL_STATUSES = {C.STATUS_AUTHN_FAILED, "urn:oasis:names:tc:SAML:2.0:status:RequestDenied",
+CANCEL_STATUSES = {"urn:oasis:names:tc:SAML:2.0:status:AuthnFailed",
+                   "urn:oasis:names:tc:SAML:2.0:status:RequestDenied",
                    C.STATUS_NO_PASSIVE}
 LEVEL_STATUSES = {"urn:oasis:names:tc:SAML:2.0:status:NoAuthnContext"}
 

@@ -28,3 +28,8 @@ class AuthMethod(ABC):
 
     def start_endpoint(self) -> str:
         return f"auth_{self.id}.start"
+
+    def single_logout(self) -> Any:
+        """A response that signs the citizen out at the method's IdP too, or None when a local
+        sign-out is all there is (called by /abmelden)."""
+        return None

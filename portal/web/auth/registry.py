@@ -30,7 +30,11 @@ class Registry:
 
 def default_registry() -> Registry:
     from portal.web.auth.dev import DevSignIn
+    from portal.web.auth.local import LocalSignIn
+    from portal.web.auth.saml import SamlSignIn
 
     registry = Registry()
+    registry.register(SamlSignIn())
+    registry.register(LocalSignIn())
     registry.register(DevSignIn())
     return registry

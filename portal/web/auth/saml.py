@@ -27,6 +27,7 @@ from portal.adapters.saml.settings import saml_settings, sp_metadata
 from portal.services import audit
 from portal.services.identity import Identity
 from portal.web.auth import saml_flow
+from portal.web.auth.base import AuthMethod
 from portal.web.auth.navigation import finish_login, safe_next
 from portal.web.auth.session import current_identity, logout
 from portal.web.i18n import lang
@@ -38,7 +39,7 @@ SERVICE_PATH = re.compile(r"^/leistungen/([a-z0-9-]+)")
 EID_VERIFIED = ("name", "birth_date", "birth_place", "address", "nationality")
 
 
-class SamlSignIn:
+class SamlSignIn(AuthMethod):
     id = METHOD
     label = {"de": "BundID", "en": "BundID"}
     description = {
@@ -116,12 +117,12 @@ class SamlSignIn:
             needed = int(pending.get("level") or 1)
             next_url = safe_next(pending.get("next"))
             if person.trust_level < needed:
-                failure = SamlFailure("level", "level_too_low",
+                too_low = SamlFailure("level", "level_too_low",
                                       f"asserted {person.trust_level}, needed {needed}",
                                       in_response_to=assertion.in_response_to,
                                       response_id=assertion.response_id)
                 retry = url_for("auth_bundid.start", level=needed, next=next_url, neu=1)
-                return saml_flow.failure_page(prof, failure, retry_url=retry, needed=needed,
+                return saml_flow.failure_page(prof, too_low, retry_url=retry, needed=needed,
                                               actual=person.trust_level)
             identity = Identity(
                 method=METHOD, subject=person.subject, trust_level=person.trust_level,
@@ -163,8 +164,7 @@ class SamlSignIn:
             # Whatever failed, this browser is signed out locally (it asked to be, or the
             # message was bad): only the page differs.
             logout()
-            failure = SamlFailure("invalid", "logout", outcome.error or "")
-            saml_flow.record_failure(prof, failure)
+            saml_flow.record_failure(prof, SamlFailure("invalid", "logout", outcome.error or ""))
             return saml_flow.render_logout_problem()
 
         saml_flow.exempt_from_csrf(bp, acs)

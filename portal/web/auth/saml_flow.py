@@ -14,10 +14,12 @@ from flask_babel import gettext
 
 from portal.adapters.saml import replay
 from portal.adapters.saml.authn import BundIdDisplay, build_request
+from portal.adapters.saml.keys import ensure_key_pair
 from portal.adapters.saml.metadata import MetadataError
 from portal.adapters.saml.profile import SamlProfile, profile_from_config
 from portal.adapters.saml.response import SamlFailure, ValidAssertion, check_solicited, validate
 from portal.adapters.saml.settings import saml_settings
+from portal.definitions.messages import N_
 from portal.services import audit
 from portal.web.state import portal_state
 
@@ -40,6 +42,9 @@ def profile(name: str, app: Flask | None = None) -> SamlProfile:
             app.config, paths["prefix"], name, acs_path=paths["acs_path"],
             sls_path=paths["sls_path"], metadata_path=paths["metadata_path"],
             instance_path=Path(app.instance_path), bundid=name == "bundid")
+        if app.config.get("ENV_NAME") == "development":
+            # The embedded default makes its own key pair; production brings its own.
+            ensure_key_pair(cache[name].key_file, cache[name].cert_file, "portal-development-sp")
     return cache[name]
 
 
@@ -127,30 +132,30 @@ def record_failure(prof: SamlProfile, failure: SamlFailure) -> None:
 
 
 FAILURE_TEXTS = {
-    "cancelled": ("Anmeldung abgebrochen",
-                  "Die Anmeldung wurde abgebrochen. Es wurden keine Daten übermittelt. Sie können "
-                  "es jederzeit erneut versuchen."),
-    "level": ("Vertrauensniveau nicht ausreichend",
-              "Die Anmeldung hat nicht das nötige Vertrauensniveau erreicht."),
-    "replay": ("Anmeldung bereits verwendet",
-               "Diese Anmeldeantwort wurde schon einmal verwendet und gilt deshalb nicht mehr. "
-               "Bitte melden Sie sich neu an."),
-    "unsolicited": ("Anmeldung nicht angefordert",
-                    "Diese Anmeldung wurde nicht über dieses Portal gestartet. Bitte starten Sie "
-                    "die Anmeldung hier im Portal."),
-    "in_response_to": ("Anmeldung passt nicht zu Ihrer Sitzung",
-                       "Die Antwort gehört zu keiner Anmeldung, die in diesem Browser gestartet "
+    "cancelled": (N_("Anmeldung abgebrochen"),
+                  N_("Die Anmeldung wurde abgebrochen. Es wurden keine Daten übermittelt. Sie können "
+                  "es jederzeit erneut versuchen.")),
+    "level": (N_("Vertrauensniveau nicht ausreichend"),
+              N_("Die Anmeldung hat nicht das nötige Vertrauensniveau erreicht.")),
+    "replay": (N_("Anmeldung bereits verwendet"),
+               N_("Diese Anmeldeantwort wurde schon einmal verwendet und gilt deshalb nicht mehr. "
+               "Bitte melden Sie sich neu an.")),
+    "unsolicited": (N_("Anmeldung nicht angefordert"),
+                    N_("Diese Anmeldung wurde nicht über dieses Portal gestartet. Bitte starten Sie "
+                    "die Anmeldung hier im Portal.")),
+    "in_response_to": (N_("Anmeldung passt nicht zu Ihrer Sitzung"),
+                       N_("Die Antwort gehört zu keiner Anmeldung, die in diesem Browser gestartet "
                        "wurde, oder die Anmeldung hat zu lange gedauert. Bitte melden Sie sich "
-                       "neu an."),
-    "invalid": ("Anmeldung konnte nicht geprüft werden",
-                "Die Antwort des Anmeldedienstes war nicht gültig und wurde aus Sicherheitsgründen "
-                "abgelehnt. Bitte melden Sie sich neu an."),
-    "idp_error": ("Anmeldung fehlgeschlagen",
-                  "Der Anmeldedienst hat die Anmeldung nicht bestätigt. Bitte versuchen Sie es "
-                  "erneut."),
-    "unavailable": ("Anmeldung zurzeit nicht möglich",
-                    "Der Anmeldedienst ist zurzeit nicht erreichbar. Bitte versuchen Sie es später "
-                    "erneut."),
+                       "neu an.")),
+    "invalid": (N_("Anmeldung konnte nicht geprüft werden"),
+                N_("Die Antwort des Anmeldedienstes war nicht gültig und wurde aus Sicherheitsgründen "
+                "abgelehnt. Bitte melden Sie sich neu an.")),
+    "idp_error": (N_("Anmeldung fehlgeschlagen"),
+                  N_("Der Anmeldedienst hat die Anmeldung nicht bestätigt. Bitte versuchen Sie es "
+                  "erneut.")),
+    "unavailable": (N_("Anmeldung zurzeit nicht möglich"),
+                    N_("Der Anmeldedienst ist zurzeit nicht erreichbar. Bitte versuchen Sie es später "
+                    "erneut.")),
 }
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from portal.web.auth.navigation import safe_next
-from portal.web.auth.session import logout
+from portal.web.auth.session import current_identity, logout
 from portal.web.state import portal_state
 
 bp = Blueprint("auth", __name__)
@@ -28,5 +28,11 @@ def login() -> Any:
 
 @bp.route("/abmelden", methods=["POST"])
 def logout_view() -> Any:
+    identity = current_identity()
+    method = portal_state(current_app).auth.get(identity.method) if identity else None
+    single_logout = getattr(method, "single_logout", None)
+    response = single_logout() if single_logout is not None else None
+    if response is not None:
+        return response
     logout()
     return redirect(url_for("citizen.index", signed_out=1))

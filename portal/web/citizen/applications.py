@@ -7,6 +7,10 @@ from typing import Any
 
 from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 
+from portal.adapters.jobs.tasks import enqueue_submission
+from portal.adapters.jobs.wiring import runtime_of
+from portal.definitions.messages import N_
+from portal.services.documents import document_for_user, stored_document
 from portal.services.drafts import delete_draft, drafts_of_user
 from portal.services.errors import Incomplete, NotFound, TrustLevelTooLow
 from portal.services.submissions import (
@@ -26,13 +30,13 @@ from portal.web.state import portal_state
 from portal.web.summary import summarize
 
 STATUS_LABELS = {
-    "received": "Eingegangen",
-    "in_progress": "In Bearbeitung",
-    "query": "Rückfrage an Sie",
-    "decided": "Entschieden",
-    "rejected": "Abgelehnt",
-    "closed": "Abgeschlossen",
-    "failed": "Übermittlung gestört",
+    "received": N_("Eingegangen"),
+    "in_progress": N_("In Bearbeitung"),
+    "query": N_("Rückfrage an Sie"),
+    "decided": N_("Entschieden"),
+    "rejected": N_("Abgelehnt"),
+    "closed": N_("Abgeschlossen"),
+    "failed": N_("Übermittlung gestört"),
 }
 
 
@@ -76,9 +80,10 @@ def submit_view(draft_id: str) -> Any:
     if request.form.get("confirm") != "yes":
         return _render_review(draft_id, status=422, confirm_error=True)
     with state.db.session() as session:
-        load_draft(session, draft_id)
+        draft, _service = load_draft(session, draft_id)
         try:
-            submission = submit(session, state.env(), draft_id, _user_id(), identity)
+            submission = submit(session, state.env(), draft_id, _user_id(), identity,
+                                channels=runtime_of(current_app).channels_for(draft.service_id))
             session.commit()
         except NotFound:
             abort(404)
@@ -91,6 +96,8 @@ def submit_view(draft_id: str) -> Any:
                                    service=state.catalog.service(_service_of(draft_id)),
                                    needed=exc.needed, actual=exc.actual,
                                    level_names=LEVEL_NAMES), 403
+        # After the commit: the jobs exist; if the broker is down the sweep sends them later.
+        enqueue_submission(current_app, submission.id)
         return redirect(url_for("citizen.application", reference=submission.reference,
                                 new=1))
 
@@ -142,9 +149,25 @@ def application(reference: str) -> Any:
         return render_template("citizen/application.html", submission=submission,
                                service=service, summary=summary,
                                files=attachments(session, submission),
+                               document=stored_document(session, submission.id),
                                history=list(submission.history), status_labels=STATUS_LABELS,
                                new=request.args.get("new"),
                                municipality=state.catalog.municipality)
+
+
+@bp.route("/meine-antraege/<reference>/dokument")
+@login_required
+def document(reference: str) -> Any:
+    """The sealed copy of the declaration (§ 3a Abs. 5 VwVfG), once the job has made it."""
+    with portal_state(current_app).db.session() as session:
+        try:
+            doc = document_for_user(session, reference, _user_id())
+        except NotFound:
+            abort(404)
+        response = send_file(BytesIO(doc.content), mimetype="application/pdf",
+                             as_attachment=True, download_name=doc.filename)
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
 
 
 @bp.route("/dateien/<upload_id>")

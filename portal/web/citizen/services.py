@@ -7,13 +7,14 @@ from typing import Any
 from flask import abort, current_app, redirect, render_template, request, url_for
 
 from portal.definitions.fees import compute_fee
+from portal.definitions.messages import N_
 from portal.services.drafts import start_draft
 from portal.services.errors import NotFound, TrustLevelTooLow
 from portal.web.auth.session import current_identity, current_user_id, login_required
 from portal.web.citizen import bp
 from portal.web.state import portal_state
 
-LEVEL_NAMES = {1: "niedrig", 2: "normal", 3: "substantiell", 4: "hoch"}
+LEVEL_NAMES = {1: N_("niedrig"), 2: N_("normal"), 3: N_("substanziell"), 4: N_("hoch")}
 
 
 @bp.route("/")

@@ -11,7 +11,7 @@ import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session
 
 from portal.adapters.db.models import Draft, Submission, Upload
 from portal.adapters.documents.pki import DevPki, Issued, issue
+from portal.definitions.fees import compute_fee
 from portal.definitions.fields import SUBFIELDS
 from portal.definitions.loader import Catalog
-from portal.definitions.model import FieldDef, FieldType, ServiceDefinition
+from portal.definitions.model import Condition, FieldDef, FieldType, ServiceDefinition
 from portal.services.users import user_for_identity
 from portal.web.auth.dev import identity_for
 from tests.factories import ABROAD, PDF, PNG
@@ -40,6 +41,25 @@ MODULE = "/usr/lib/softhsm/libsofthsm2.so"  # Debian softhsm2 (multiarch link)
 class Filled:
     answers: dict[str, Any]
     files: dict[str, tuple[str, bytes, str]]  # field path -> (filename, content, MIME type)
+    wanted: dict[str, set[Any]] = field(default_factory=dict)  # values conditions look for
+
+
+def _wanted(service: ServiceDefinition) -> dict[str, set[Any]]:
+    out: dict[str, set[Any]] = {}
+
+    def visit(cond: Condition | None) -> None:
+        if cond is None:
+            return
+        for sub in (cond.all or []) + (cond.any or []):
+            visit(sub)
+        if cond.field:
+            values = [cond.equals] if cond.equals is not None else list(cond.in_ or [])
+            out.setdefault(cond.field, set()).update(v for v in values if isinstance(v, str))
+
+    for f in service.all_fields():
+        for child in [f, *(f.fields or [])]:
+            visit(child.visible_if)
+    return out
 
 
 def value_for(f: FieldDef, catalog: Catalog, path: str, filled: Filled, today: date,
@@ -56,6 +76,8 @@ def value_for(f: FieldDef, catalog: Catalog, path: str, filled: Filled, today: d
         return {"upload_id": path, "filename": name, "content_type": mime, "size": len(content)}
     if t in (FieldType.CHOICE, FieldType.MULTI_CHOICE):
         codes = [o.code for o in f.options] if f.options else catalog.codelists[str(f.codelist)].codes()
+        # Prefer a code another field's condition waits for, so conditional fields show too.
+        codes = sorted(codes, key=lambda c: c not in filled.wanted.get(f.id, ()))
         return codes[:2] if t == FieldType.MULTI_CHOICE else codes[0]
     return {
         FieldType.TEXT: UMLAUTS[:f.limit],
@@ -77,7 +99,7 @@ def value_for(f: FieldDef, catalog: Catalog, path: str, filled: Filled, today: d
 def fill(service: ServiceDefinition, catalog: Catalog, *, items: int = 2,
          long_text: str | None = None, today: date = date(2026, 11, 20)) -> Filled:
     """Every field of every step, groups with `items` entries (within the group's limits)."""
-    filled = Filled({}, {})
+    filled = Filled({}, {}, _wanted(service))
     for f in service.all_fields():
         if f.type == FieldType.GROUP:
             assert f.fields is not None and f.repeat is not None
@@ -90,8 +112,8 @@ def fill(service: ServiceDefinition, catalog: Catalog, *, items: int = 2,
     return filled
 
 
-def store_submission(session: Session, service: ServiceDefinition, filled: Filled,
-                     reference: str, *, channel: str = "online", level: int = 4,
+def store_submission(session: Session, catalog: Catalog, service: ServiceDefinition,
+                     filled: Filled, reference: str, *, channel: str = "online", level: int = 4,
                      persona: str = "erika") -> Submission:
     """A submission as `submit` leaves it, with its uploads (real rows, no validation)."""
     user = user_for_identity(session, identity_for(persona, level))
@@ -102,9 +124,8 @@ def store_submission(session: Session, service: ServiceDefinition, filled: Fille
     submission = Submission(
         reference=reference, draft_id=draft.id, user_id=user.id, service_id=service.id,
         service_version=service.version, department=service.department,
-        answers=_with_upload_ids(filled.answers, {}), fee={"amount": "0.00", "currency": "EUR",
-                                                            "period": "once", "lines": [],
-                                                            "notes": []},
+        answers=_with_upload_ids(filled.answers, {}),
+        fee=compute_fee(service.fee, filled.answers, catalog.municipality).to_json(),
         channel=channel, auth_method="dev", trust_level=level, submitted_at=SUBMITTED_AT)
     session.add(submission)
     session.flush()
@@ -145,6 +166,11 @@ def run(*args: str | Path, check: bool = True, env: dict[str, str] | None = None
     if check and result.returncode != 0:
         raise AssertionError(f"{args[0]} failed ({result.returncode}): {result.stderr}")
     return result.stdout + result.stderr
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
 
 
 def nss_db(directory: Path, ca_pem: Path) -> str:
@@ -260,7 +286,7 @@ class LocalTsa:
         tsa = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+            def do_POST(self) -> None:  # the name http.server calls
                 body = tsa.reply(self.rfile.read(int(self.headers["Content-Length"])))
                 self.send_response(200)
                 self.send_header("Content-Type", "application/timestamp-reply")

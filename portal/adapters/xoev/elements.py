@@ -1,0 +1,171 @@
+"""Writers and readers for the value types the messages share: codes, names, addresses, files.
+
+Writers never guess: a value that does not fit (an unknown code list, a malformed house number)
+is written as it is, so schema validation names the problem instead of the mapper hiding it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
+
+from lxml import etree
+
+from portal.adapters.xoev.model import AGS_CODELIST, COUNTRY_CODELIST
+from portal.definitions.codelists import CodeList
+
+Element: TypeAlias = etree._Element
+# The form allows "12", "12a" and "12 a"; XInneres keeps digits and letter apart.
+HOUSE_NUMBER = re.compile(r"^(\d{1,4})\s*([A-Za-z]?)$")
+# Typographic characters that portal texts (department names, notices) use but DIN 91379
+# datatype C lacks. Citizens' answers are never rewritten: the forms already reject such
+# characters at input.
+TYPOGRAPHY = str.maketrans({"–": "-", "—": "-", "„": '"', "“": '"', "”": '"', "‚": "'",
+                            "‘": "'", "…": "...", "\u2009": " ", "\u202f": " "})
+
+
+@dataclass(frozen=True)
+class Context:
+    """What writers need besides the value: the code lists and hashes of uploaded files."""
+
+    codelists: Mapping[str, CodeList]
+    ags: str
+    file_hashes: Mapping[str, str] = field(default_factory=dict)
+
+
+def portal_text(text: str) -> str:
+    return text.translate(TYPOGRAPHY)
+
+
+def sub(parent: Element, tag: str, text: str | None = None) -> Element:
+    el = etree.SubElement(parent, tag)
+    if text is not None:
+        el.text = text
+    return el
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def write_code(parent: Element, tag: str, code: Any, codelist: CodeList | None) -> Element:
+    """An XÖV Code; listURI and listVersionID come from the code list file. Without a code
+    list the attributes are missing and the schema says so."""
+    el = sub(parent, tag)
+    if codelist is not None:
+        el.set("listURI", codelist.uri)
+        el.set("listVersionID", codelist.version)
+    sub(el, "code", str(code))
+    entry = codelist.entry(str(code)) if codelist is not None else None
+    if entry is not None:
+        sub(el, "name", entry.name["de"])
+    return el
+
+
+def read_code(el: Element) -> str:
+    return el.findtext("code") or ""
+
+
+def write_ags(parent: Element, tag: str, ctx: Context) -> Element:
+    return write_code(parent, tag, ctx.ags, ctx.codelists.get(AGS_CODELIST))
+
+
+def write_name(parent: Element, tag: str, value: Any) -> Element:
+    name = _mapping(value)
+    el = sub(parent, tag)
+    for key, child in (("family_name", "familienname"), ("given_names", "vornamen"),
+                       ("birth_name", "geburtsname")):
+        if name.get(key) is not None:
+            sub(el, child, str(name[key]))
+    return el
+
+
+def read_name(el: Element) -> dict[str, str]:
+    out = {"family_name": el.findtext("familienname") or "",
+           "given_names": el.findtext("vornamen") or ""}
+    if el.find("geburtsname") is not None:
+        out["birth_name"] = el.findtext("geburtsname") or ""
+    return out
+
+
+def write_address(parent: Element, tag: str, value: Any, ctx: Context,
+                  local: bool = False) -> Element:
+    """Domestic address as XInneres Meldeanschrift. `local`: the form says the address lies in
+    the municipality, so its key (AGS) is known."""
+    address = _mapping(value)
+    el = sub(parent, tag)
+    if local:
+        write_ags(el, "gemeindeschluessel", ctx)
+    number = str(address.get("house_number") or "")
+    match = HOUSE_NUMBER.match(number)
+    sub(el, "hausnummer", match.group(1) if match else number)
+    if match and match.group(2):
+        sub(el, "hausnummerBuchstabeZusatzziffer", match.group(2))
+    sub(el, "postleitzahl", str(address.get("postcode") or ""))
+    sub(el, "strasse", str(address.get("street") or ""))
+    sub(el, "wohnort", str(address.get("town") or ""))
+    if address.get("addition"):
+        sub(el, "zusatzangaben", str(address["addition"]))
+    return el
+
+
+def read_address(el: Element) -> dict[str, str]:
+    """The house number comes back in its compact form ("12 a" is sent as 12 + a → "12a")."""
+    out = {"street": el.findtext("strasse") or "",
+           "house_number": (el.findtext("hausnummer") or "")
+           + (el.findtext("hausnummerBuchstabeZusatzziffer") or ""),
+           "postcode": el.findtext("postleitzahl") or "",
+           "town": el.findtext("wohnort") or ""}
+    if el.find("zusatzangaben") is not None:
+        out["addition"] = el.findtext("zusatzangaben") or ""
+    return out
+
+
+def write_address_abroad(parent: Element, tag: str, value: Any, ctx: Context) -> Element:
+    address = _mapping(value)
+    el = sub(parent, tag)
+    sub(el, "strasseHausnummer", str(address.get("street") or ""))
+    if address.get("postcode"):
+        sub(el, "postleitzahl", str(address["postcode"]))
+    sub(el, "ort", str(address.get("town") or ""))
+    write_code(el, "staat", address.get("country") or "", ctx.codelists.get(COUNTRY_CODELIST))
+    return el
+
+
+def read_address_abroad(el: Element) -> dict[str, str]:
+    out = {"street": el.findtext("strasseHausnummer") or "",
+           "town": el.findtext("ort") or "",
+           "country": read_code(el.find("staat")) if el.find("staat") is not None else ""}
+    if el.find("postleitzahl") is not None:
+        out["postcode"] = el.findtext("postleitzahl") or ""
+    return out
+
+
+def write_file(parent: Element, tag: str, value: Any, ctx: Context) -> Element:
+    upload = _mapping(value)
+    el = sub(parent, tag)
+    upload_id = str(upload.get("upload_id") or "")
+    sub(el, "kennung", upload_id)
+    sub(el, "dateiname", str(upload.get("filename") or ""))
+    sub(el, "mimeTyp", str(upload.get("content_type") or ""))
+    sub(el, "groesse", str(upload.get("size") or ""))
+    if upload_id in ctx.file_hashes:
+        sub(el, "sha256", ctx.file_hashes[upload_id])
+    return el
+
+
+def read_file(el: Element) -> dict[str, Any]:
+    return {"upload_id": el.findtext("kennung") or "",
+            "filename": el.findtext("dateiname") or "",
+            "content_type": el.findtext("mimeTyp") or "",
+            "size": int(el.findtext("groesse") or 0)}
+
+
+def xml_bool(value: Any) -> str:
+    return "true" if value is True else "false" if value is False else str(value)
+
+
+def read_bool(el: Element) -> bool:
+    return (el.text or "").strip() in ("true", "1")

@@ -1,0 +1,239 @@
+"""Realistic submissions for every service, and how to turn answers into a `MessageInput`
+without a database."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import yaml
+
+from portal.adapters.xoev.model import MessageInput
+from portal.definitions.codelists import CodeList
+from portal.definitions.fees import compute_fee
+from portal.definitions.loader import Catalog, load_catalog
+from portal.definitions.validators import CheckContext, run_validators
+
+ROOT = Path(__file__).resolve().parents[3]
+SCHEMAS_DIR = ROOT / "xoev_schemas"
+GOLDEN = ROOT / "tests" / "golden"
+TODAY = date(2026, 11, 20)
+BERLIN = timezone(timedelta(hours=1))
+SUBMITTED = datetime(2026, 11, 20, 9, 41, 7, 250000, tzinfo=BERLIN)
+CREATED = datetime(2026, 11, 20, 9, 41, 8, 5000, tzinfo=BERLIN)
+MESSAGE_UUID = UUID("3f0e8a52-6c1d-4b7e-9a24-5d8c1e2f9b60")
+# The municipality key list, as proposed for forms/codelists/ags.yaml. Used only while that
+# file is missing, so these tests do not depend on the hand-over order.
+AGS_LIST = {
+    "id": "ags",
+    "uri": "urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:ags",
+    "version": "2024-10-31",
+    "title": {"de": "Amtlicher Gemeindeschlüssel", "en": "Official municipality key"},
+    "source": "Gemeindeverzeichnis des Statistischen Bundesamtes (XRepository).",
+    "entries": [{"code": "03153017", "name": {"de": "Goslar, Stadt"}}],
+}
+REFERENCES = {
+    "hundesteuer-anmeldung": "HST-2026-000123",
+    "hundesteuer-abmeldung": "HSA-2026-000045",
+    "wohnsitz-anmeldung": "WAN-2026-000321",
+    "wohnsitz-ummeldung": "WUM-2026-000077",
+    "wohnsitz-abmeldung": "WAB-2026-000012",
+    "bewohnerparkausweis": "BPA-2026-000208",
+}
+
+
+def upload(upload_id: str, filename: str, content_type: str = "application/pdf",
+           size: int = 48213) -> dict[str, Any]:
+    return {"upload_id": upload_id, "filename": filename, "content_type": content_type,
+            "size": size}
+
+
+ERIKA = {"family_name": "Mustermann", "given_names": "Erika", "birth_name": "Gabler"}
+MARKT = {"street": "Marktstraße", "house_number": "3", "postcode": "38640", "town": "Goslar"}
+
+SAMPLES: dict[str, dict[str, Any]] = {
+    "hundesteuer-anmeldung": {
+        "name": ERIKA,
+        "birth_date": "1984-03-12",
+        "address": {"street": "Bäckerstraße", "house_number": "12 a", "addition": "Hinterhaus",
+                    "postcode": "38640", "town": "Goslar"},
+        "phone": "05321 704-0",
+        "email": "erika.mustermann@example.org",
+        "dogs_already_taxed": 1,
+        "dogs": [
+            {"name": "Bello", "breed": "labrador_retriever", "colour": "schokobraun",
+             "sex": "male", "birth_date": "2025-04-02", "chip": "276098106543210",
+             "keeping_since": "2026-11-01", "dangerous": False, "moved_from_elsewhere": True,
+             "previous_municipality": "Bad Harzburg", "previous_tax_tag": "BH-0815"},
+            {"name": "Zoë", "breed": "mischling", "breed_details": "Pudel-Terrier-Mischling",
+             "colour": "weiß mit schwarzen Flecken", "sex": "female",
+             "birth_date": "2023-08-15", "keeping_since": "2026-11-10", "dangerous": False,
+             "moved_from_elsewhere": False},
+        ],
+        "exemption_requested": True,
+        "exemption_reason": "shelter_dog",
+        "exemption_proof": upload("5b8f3c1e-2a47-4d3b-9e6f-1c2d3e4f5a6b",
+                                  "Übernahmevertrag Tierheim.pdf"),
+        "sepa_mandate": True,
+        "iban": "DE89370400440532013000",
+        "account_holder": "Erika Mustermann",
+    },
+    "hundesteuer-abmeldung": {
+        "name": {"family_name": "Đorđević", "given_names": "Mira"},
+        "address": {"street": "Rosentorstraße", "house_number": "7", "postcode": "38640",
+                    "town": "Goslar"},
+        "tax_reference": "4711.0815.2025",
+        "tax_tag_number": "GS-1234",
+        "dog_name": "Rex",
+        "breed": "deutscher_schaeferhund",
+        "chip": "276098100000042",
+        "reason": "given_away",
+        "event_date": "2026-11-14",
+        "new_keeper_name": {"family_name": "Tierheim Goslar e. V.", "given_names": "-"},
+        "new_keeper_address": {"street": "Im Schleeke", "house_number": "120",
+                               "postcode": "38640", "town": "Goslar"},
+        "proof": upload("8d2e4f6a-1b3c-4d5e-8f90-a1b2c3d4e5f6", "Abgabevertrag.pdf"),
+        "remark": "Die Steuermarke habe ich am 15.11. im Bürgerbüro abgegeben.\n"
+                  "Bitte den Abschlussbescheid per Post.",
+    },
+    "wohnsitz-anmeldung": {
+        "new_address": {"street": "Breite Straße", "house_number": "41", "addition": "2. OG links",
+                        "postcode": "38640", "town": "Goslar"},
+        "move_in_date": "2026-11-12",
+        "housing_status": "HW",
+        "other_flat_address": {"street": "Friedrichstraße", "house_number": "9",
+                               "postcode": "10117", "town": "Berlin"},
+        "moved_from_abroad": False,
+        "previous_address": {"street": "Kaiserstraße", "house_number": "18 b",
+                             "postcode": "60311", "town": "Frankfurt am Main"},
+        "persons": [
+            {"name": {"family_name": "Kowalski-Schäfer", "given_names": "Łukasz Piotr"},
+             "birth_date": "1988-02-29", "birth_place": "Kraków, Polen", "sex": "m",
+             "nationalities": ["000", "152"], "relationship": "applicant"},
+            {"name": {"family_name": "Kowalski-Schäfer", "given_names": "Anna",
+                      "birth_name": "Schäfer"},
+             "birth_date": "1990-07-01", "birth_place": "Goslar", "sex": "w",
+             "nationalities": ["000"], "relationship": "spouse"},
+            {"name": {"family_name": "Kowalski-Schäfer", "given_names": "Noah"},
+             "birth_date": "2019-10-05", "birth_place": "Frankfurt am Main", "sex": "m",
+             "nationalities": ["000", "152"], "relationship": "child"},
+        ],
+        "landlord_name": "Goslarer Wohnstättengesellschaft mbH",
+        "landlord_confirmation_kind": "reference",
+        "landlord_reference": "WGB-2026-11-A7Q3",
+    },
+    "wohnsitz-ummeldung": {
+        "new_address": {"street": "Jakobistraße", "house_number": "5", "postcode": "38640",
+                        "town": "Goslar"},
+        "move_in_date": "2026-11-16",
+        "housing_status": "AW",
+        "previous_address": MARKT,
+        "persons": [
+            {"name": {"family_name": "Yılmaz", "given_names": "Ayşe"},
+             "birth_date": "2001-12-24", "birth_place": "Goslar", "sex": "w",
+             "nationalities": ["000", "163"], "relationship": "child"},
+            {"name": {"family_name": "Yılmaz", "given_names": "Mehmet"},
+             "birth_date": "1972-05-09", "birth_place": "İzmir, Türkei", "sex": "m",
+             "nationalities": ["163"], "relationship": "applicant"},
+        ],
+        "landlord_name": "Helga Brandes",
+        "landlord_confirmation_kind": "upload",
+        "landlord_confirmation_upload": upload("0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                                               "Wohnungsgeberbestaetigung.jpg", "image/jpeg",
+                                               1203311),
+    },
+    "wohnsitz-abmeldung": {
+        "reason": "abroad",
+        "move_out_date": "2026-11-25",
+        "given_up_address": {"street": "Hoher Weg", "house_number": "2", "postcode": "38640",
+                             "town": "Goslar"},
+        "new_address_abroad": {"street": "Rue de la Loi 170", "postcode": "1040",
+                               "town": "Bruxelles", "country": "124"},
+        "persons": [{"name": {"family_name": "Lefèvre", "given_names": "Émile"},
+                     "birth_date": "1995-06-30"}],
+        "email": "emile.lefevre@example.be",
+    },
+    "bewohnerparkausweis": {
+        "name": {"family_name": "Weiß", "given_names": "Jürgen"},
+        "address": {"street": "Marktstraße", "house_number": "14", "postcode": "38640",
+                    "town": "Goslar"},
+        "registration_mark": "GS-JW 1970E",
+        "vehicle_relation": "permanent_user",
+        "keeper_confirmation": upload("6a7b8c9d-0e1f-4a2b-9c3d-4e5f6a7b8c9d",
+                                      "Bestätigung Arbeitgeber.pdf"),
+        "registration_certificate": upload("1f2e3d4c-5b6a-4978-8a6b-5c4d3e2f1a0b",
+                                           "Fahrzeugschein.png", "image/png", 734005),
+        "private_parking_available": True,
+        "private_parking_explanation": "Der Stellplatz im Hof ist an die Praxis im "
+                                       "Erdgeschoss vermietet.",
+        "validity_months": "12",
+        "start_date": "2026-12-01",
+    },
+}
+
+
+def catalog_with_ags(catalog: Catalog) -> Catalog:
+    if "ags" in catalog.codelists:
+        return catalog
+    codelists = {**catalog.codelists, "ags": CodeList.model_validate(AGS_LIST)}
+    return replace(catalog, codelists=codelists)
+
+
+def load_test_catalog() -> Catalog:
+    return catalog_with_ags(load_catalog(ROOT / "forms", ROOT / "municipalities" / "goslar.yaml"))
+
+
+def make_input(catalog: Catalog, service_id: str, answers: Mapping[str, Any] | None = None,
+               **overrides: Any) -> MessageInput:
+    """A submission as the portal stores it: fee and notices computed by the definitions."""
+    service = catalog.services[service_id]
+    answers = copy.deepcopy(dict(SAMPLES[service_id] if answers is None else answers))
+    fee = compute_fee(service.fee, answers, catalog.municipality).to_json()
+    findings = run_validators([(v.name, v.args) for v in service.validators], answers,
+                              CheckContext(TODAY, catalog.municipality))
+    values: dict[str, Any] = {
+        "service": service, "answers": answers, "reference": REFERENCES[service_id],
+        "submitted_at": SUBMITTED, "fee": fee, "channel": "online", "auth_method": "bundid",
+        "trust_level": service.min_trust_level, "municipality": catalog.municipality,
+        "codelists": catalog.codelists, "message_uuid": MESSAGE_UUID, "created_at": CREATED,
+        "notices": [{"text": n.text, "params": dict(n.params)} for n in findings.notices],
+        "file_hashes": {u: hashlib.sha256(u.encode()).hexdigest() for u in upload_ids(answers)},
+    }
+    values.update(overrides)
+    return MessageInput(**values)
+
+
+def upload_ids(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        if "upload_id" in value:
+            return [str(value["upload_id"])]
+        return [i for v in value.values() for i in upload_ids(v)]
+    if isinstance(value, list):
+        return [i for v in value for i in upload_ids(v)]
+    return []
+
+
+def normalized(value: Any) -> Any:
+    """Answers as a message gives them back: unset values dropped, house numbers compact."""
+    if isinstance(value, dict):
+        out = {k: normalized(v) for k, v in value.items() if v not in (None, "", [], {})}
+        if "house_number" in out and isinstance(out["house_number"], str):
+            out["house_number"] = out["house_number"].replace(" ", "")
+        return out
+    if isinstance(value, list):
+        return [normalized(v) for v in value]
+    return value
+
+
+def write_ags_file(directory: Path) -> Path:
+    """The proposed forms/codelists/ags.yaml (for tests that copy the forms directory)."""
+    path = directory / "ags.yaml"
+    path.write_text(yaml.safe_dump(AGS_LIST, allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+    return path
