@@ -91,5 +91,10 @@ def _register_blueprints(app: Flask, state: PortalState) -> None:
     # Delivery to back offices (issue #6): DELIVERY_CHANNELS is checked here, so a bad one
     # stops the start; then the clerks' inbox and the API for specialist systems.
     from portal.adapters.jobs.wiring import init_delivery
+    from portal.web.api import bp as api_bp
+    from portal.web.inbox import bp as inbox_bp
 
     init_delivery(app, state)
+    csrf.exempt(api_bp)  # token-authenticated, no cookies: CSRF does not apply
+    app.register_blueprint(api_bp)
+    app.register_blueprint(inbox_bp)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from importlib import metadata
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -39,6 +40,17 @@ class InvalidMessage(Exception):
     def to_json(self) -> dict[str, Any]:
         """For storing on the submission or delivery job."""
         return {"message": self.message, "problems": [p.to_json() for p in self.problems]}
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """(xpath, reason) of every problem."""
+        return [(p.xpath, p.reason) for p in self.problems]
+
+
+def product_version() -> str:
+    try:
+        return metadata.version("ozg-portal")
+    except metadata.PackageNotFoundError:
+        return "0.0.0"
 
 
 def _aware(value: datetime) -> datetime:
@@ -73,6 +85,7 @@ def message_input(submission: Submission, catalog: Catalog, *,
         created_at=_aware(now or datetime.now(UTC)),
         notices=list(submission.notices or []),
         file_hashes={upload.id: upload.sha256 for upload in attachments},
+        product_version=product_version(),
     )
 
 
@@ -118,6 +131,7 @@ def build_dms_record(submission: Submission, catalog: Catalog, schemas: MessageS
         attachments=[_record_file(service, upload) for upload in attachments],
         container_id=container_id,
         storage_location=storage_location,
+        product_version=product_version(),
     )
     package = build_record(record)
     problems = schemas.validate_xdomea(package.message) + package_problems(package)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app, request, session
 from flask_babel import Babel, get_locale, gettext
 
-from portal.definitions.messages import Message
+from portal.definitions.messages import N_, Message
 
 
 def select_locale() -> str:
@@ -75,8 +75,16 @@ def filesize(size: int | None) -> str:
     return text.replace(".", ",") if lang() == "de" else text
 
 
+TRUST_LEVELS = {1: N_("niedrig"), 2: N_("normal"), 3: N_("substanziell"), 4: N_("hoch")}
+
+
+def level_name(level: int) -> str:
+    """The eIDAS/STORK name of a trust level, translated."""
+    return gettext(TRUST_LEVELS.get(level, str(level)))
+
+
 def init_i18n(app: Flask, translations_dir: str) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translations_dir
     Babel(app, locale_selector=select_locale)
-    app.jinja_env.globals.update(t=t, msg=msg, lang=lang)
+    app.jinja_env.globals.update(t=t, msg=msg, lang=lang, level_name=level_name)
     app.jinja_env.filters.update(money=money, date=fmt_date, filesize=filesize)

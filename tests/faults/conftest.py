@@ -1,5 +1,5 @@
 """The delivery fixtures (seal, forms) for the fault tests."""
 
-from tests.adapters.delivery.conftest import seal
+from tests.adapters.delivery.conftest import clean_db, seal
 
-__all__ = ["seal"]
+__all__ = ["clean_db", "seal"]

@@ -19,8 +19,7 @@ from portal.adapters.documents.content import DocumentInput, DocumentTools
 from portal.adapters.documents.render import PdfRenderer
 from portal.adapters.documents.seal import Sealer, SealSettings
 from portal.adapters.documents.verify import load_trust_roots
-from portal.web.citizen.services import LEVEL_NAMES
-from portal.web.i18n import t
+from portal.web.i18n import level_name, t
 from portal.web.state import portal_state
 from portal.web.summary import summarize
 
@@ -56,7 +55,7 @@ class FlaskComposer:
                                            self.app.config.get("TIMEZONE", "Europe/Berlin")),
                 "channel": CHANNELS.get(submission.channel, submission.channel),
                 "auth_method": t(method.label) if method else submission.auth_method,
-                "trust_level": f"{LEVEL_NAMES.get(level, level)} (STORK-QAA-Level-{level})",
+                "trust_level": f"{level_name(level)} (STORK-QAA-Level-{level})",
                 "files": doc.files,
                 "xml_name": doc.xml_name,
                 "xml_sha256": doc.xml_sha256,

@@ -27,7 +27,7 @@ def sweep_lost(runtime: DeliveryRuntime) -> int:
     if found:
         with runtime.db.session() as session:
             kinds = dict(session.execute(select(DeliveryJob.id, DeliveryJob.kind).where(
-                DeliveryJob.id.in_([job_id for job_id, _delay in found]))).tuples().all())
+                DeliveryJob.id.in_([job_id for job_id, _delay in found]))).all())
         runtime.dispatcher.enqueue([(job_id, delay, kinds.get(job_id, "delivery"))
                                     for job_id, delay in found])
         log.info("sweep re-queued %d delivery job(s)", len(found))

@@ -46,6 +46,13 @@ def sub(parent: Element, tag: str, text: str | None = None) -> Element:
     return el
 
 
+def sub_if(parent: Element, tag: str, value: Any) -> None:
+    """Write a part only when it has a value: a missing part must be reported as missing by
+    the schema, not as an empty value in the wrong format."""
+    if value is not None and value != "":
+        sub(parent, tag, str(value))
+
+
 def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
@@ -77,8 +84,7 @@ def write_name(parent: Element, tag: str, value: Any) -> Element:
     el = sub(parent, tag)
     for key, child in (("family_name", "familienname"), ("given_names", "vornamen"),
                        ("birth_name", "geburtsname")):
-        if name.get(key) is not None:
-            sub(el, child, str(name[key]))
+        sub_if(el, child, name.get(key))
     return el
 
 
@@ -100,14 +106,12 @@ def write_address(parent: Element, tag: str, value: Any, ctx: Context,
         write_ags(el, "gemeindeschluessel", ctx)
     number = str(address.get("house_number") or "")
     match = HOUSE_NUMBER.match(number)
-    sub(el, "hausnummer", match.group(1) if match else number)
-    if match and match.group(2):
-        sub(el, "hausnummerBuchstabeZusatzziffer", match.group(2))
-    sub(el, "postleitzahl", str(address.get("postcode") or ""))
-    sub(el, "strasse", str(address.get("street") or ""))
-    sub(el, "wohnort", str(address.get("town") or ""))
-    if address.get("addition"):
-        sub(el, "zusatzangaben", str(address["addition"]))
+    sub_if(el, "hausnummer", match.group(1) if match else number)
+    sub_if(el, "hausnummerBuchstabeZusatzziffer", match.group(2) if match else None)
+    sub_if(el, "postleitzahl", address.get("postcode"))
+    sub_if(el, "strasse", address.get("street"))
+    sub_if(el, "wohnort", address.get("town"))
+    sub_if(el, "zusatzangaben", address.get("addition"))
     return el
 
 
@@ -126,11 +130,11 @@ def read_address(el: Element) -> dict[str, str]:
 def write_address_abroad(parent: Element, tag: str, value: Any, ctx: Context) -> Element:
     address = _mapping(value)
     el = sub(parent, tag)
-    sub(el, "strasseHausnummer", str(address.get("street") or ""))
-    if address.get("postcode"):
-        sub(el, "postleitzahl", str(address["postcode"]))
-    sub(el, "ort", str(address.get("town") or ""))
-    write_code(el, "staat", address.get("country") or "", ctx.codelists.get(COUNTRY_CODELIST))
+    sub_if(el, "strasseHausnummer", address.get("street"))
+    sub_if(el, "postleitzahl", address.get("postcode"))
+    sub_if(el, "ort", address.get("town"))
+    if address.get("country"):
+        write_code(el, "staat", address["country"], ctx.codelists.get(COUNTRY_CODELIST))
     return el
 
 
@@ -147,12 +151,11 @@ def write_file(parent: Element, tag: str, value: Any, ctx: Context) -> Element:
     upload = _mapping(value)
     el = sub(parent, tag)
     upload_id = str(upload.get("upload_id") or "")
-    sub(el, "kennung", upload_id)
-    sub(el, "dateiname", str(upload.get("filename") or ""))
-    sub(el, "mimeTyp", str(upload.get("content_type") or ""))
-    sub(el, "groesse", str(upload.get("size") or ""))
-    if upload_id in ctx.file_hashes:
-        sub(el, "sha256", ctx.file_hashes[upload_id])
+    sub_if(el, "kennung", upload_id)
+    sub_if(el, "dateiname", upload.get("filename"))
+    sub_if(el, "mimeTyp", upload.get("content_type"))
+    sub_if(el, "groesse", upload.get("size"))
+    sub_if(el, "sha256", ctx.file_hashes.get(upload_id))
     return el
 
 

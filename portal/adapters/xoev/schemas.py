@@ -4,14 +4,16 @@ Remote `schemaLocation`s of the public components are mapped to the byte-identic
 the configured schema directory (xmlschema `uri_mapper` with `allow='local'`, an lxml resolver
 with `no_network`). Nothing is ever fetched.
 
-Validation has two engines: lxml (libxml2) decides quickly whether a message is valid;
-xmlschema explains what is wrong (XPath, line, readable reason). A message lxml accepts is
-still checked against the code lists. `thorough=True` runs xmlschema on valid messages too.
+Validation has two engines: lxml (libxml2) and xmlschema, which also explains what is wrong
+(XPath, line, readable reason). By default a message must pass both, then the code lists.
+`thorough=False` is the fast path for bulk checks: libxml2 decides, xmlschema only explains
+a rejected message.
 """
 
 from __future__ import annotations
 
 import threading
+import warnings
 from collections.abc import Mapping
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -69,6 +71,20 @@ class _OfflineResolver(etree.Resolver):
         return None
 
 
+def compile_xmlschema(schemas_dir: Path, entry: Path) -> xmlschema.XMLSchema:
+    """Compile offline. xmlschema only warns when an import cannot be loaded (here: a remote
+    location without a local copy, blocked by allow='local'); for us that is an error."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", xmlschema.XMLSchemaImportWarning)
+        schema = xmlschema.XMLSchema(str(schemas_dir / entry), uri_mapper=_uri_mapper(schemas_dir),
+                                     allow="local")
+    failed = [w for loaded in schema.maps.iter_schemas() for w in loaded.warnings
+              if "failed" in str(w)]
+    if failed:
+        raise SchemaLocationError(str(failed[0]))
+    return schema
+
+
 def parse(xml: bytes) -> etree._Element:
     """Parse untrusted XML: no network, no entity expansion, no DTD loading."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
@@ -87,8 +103,7 @@ class MessageSchemas:
         self._local = threading.local()
 
     def _xmlschema(self, entry: Path) -> xmlschema.XMLSchema:
-        return xmlschema.XMLSchema(str(self.dir / entry), uri_mapper=_uri_mapper(self.dir),
-                                   allow="local")
+        return compile_xmlschema(self.dir, entry)
 
     def _lxml(self, entry: Path) -> etree.XMLSchema:
         # libxml2 schema objects are not shared between threads; compiling takes a few ms.
@@ -104,7 +119,7 @@ class MessageSchemas:
         return self._xmlschema(XDOMEA_ENTRY)
 
     def validate(self, xml: bytes | etree._Element, codelists: Mapping[str, CodeList], *,
-                 thorough: bool = False) -> list[Problem]:
+                 thorough: bool = True) -> list[Problem]:
         """Problems of an application message of the portal's schema; [] when it is valid."""
         doc = self._document(xml)
         if isinstance(doc, Problem):
@@ -115,7 +130,7 @@ class MessageSchemas:
         return check_codes(doc, codelists, self.slots)
 
     def validate_xdomea(self, xml: bytes | etree._Element, *,
-                        thorough: bool = False) -> list[Problem]:
+                        thorough: bool = True) -> list[Problem]:
         """Problems of an xdomea 3.0.0 message against the official schema files."""
         doc = self._document(xml)
         if isinstance(doc, Problem):

@@ -102,7 +102,9 @@ def ascii_name(filename: str, content_type: str) -> str:
     """File names in the package: ASCII only, since DMS import folders are not always
     Unicode-safe; the original name travels in DateinameOriginal."""
     folded = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", folded.rsplit(".", 1)[0]).strip("._") or "datei"
+    base = folded.replace("\\", "/").rsplit("/", 1)[-1]
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._") or "datei"
     return stem[:80] + EXTENSIONS.get(content_type, "")
 
 

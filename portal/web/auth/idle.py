@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, session
+from flask import Blueprint, Response, current_app, render_template, session
 
 from portal.web.auth.session import logout
 
@@ -19,7 +19,8 @@ def idle_settings() -> dict[str, int] | None:
     if not (session.get("identity") or session.get("staff")):
         return None
     lifetime = int(current_app.permanent_session_lifetime.total_seconds())
-    return {"timeout": lifetime, "warn": min(WARN_BEFORE_SECONDS, lifetime // 2)}
+    warn = min(WARN_BEFORE_SECONDS, lifetime // 2)
+    return {"timeout": lifetime, "warn": warn, "minutes": max(1, round(warn / 60))}
 
 
 @bp.app_context_processor
@@ -31,7 +32,8 @@ def _idle_context() -> dict[str, Any]:
 def extend() -> Any:
     # Any request refreshes the cookie; this one exists so the script can ask for it.
     session.modified = True
-    return ("", 204) if (session.get("identity") or session.get("staff")) else ("", 401)
+    signed_in = bool(session.get("identity") or session.get("staff"))
+    return Response(status=204 if signed_in else 401, mimetype="text/plain")
 
 
 @bp.route("/sitzung/abgelaufen")

@@ -70,7 +70,7 @@ class LocalSignIn(AuthMethod):
     description = {
         "de": "Ohne Online-Ausweis: Konto mit E-Mail-Adresse und Passwort (Vertrauensniveau "
               "niedrig). Nach einem einmaligen Besuch im Bürgerbüro mit Ausweis reicht es auch "
-              "für Anträge mit Vertrauensniveau „substantiell“.",
+              "für Anträge mit Vertrauensniveau „substanziell“.",
         "en": "Without online ID: an account with e-mail address and password (trust level "
               "low). After one visit to the citizens' office with your ID document it is also "
               "enough for applications that need level \"substantial\".",

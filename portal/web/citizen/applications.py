@@ -13,6 +13,7 @@ from portal.definitions.messages import N_
 from portal.services.documents import document_for_user, stored_document
 from portal.services.drafts import delete_draft, drafts_of_user
 from portal.services.errors import Incomplete, NotFound, TrustLevelTooLow
+from portal.services.inbox import messages as case_messages
 from portal.services.submissions import (
     attachments,
     existing_submission,
@@ -24,7 +25,6 @@ from portal.services.submissions import (
 from portal.services.uploads import upload_for_user
 from portal.web.auth.session import current_identity, current_user_id, login_required
 from portal.web.citizen import bp
-from portal.web.citizen.services import LEVEL_NAMES
 from portal.web.citizen.steps import load_draft
 from portal.web.state import portal_state
 from portal.web.summary import summarize
@@ -94,8 +94,7 @@ def submit_view(draft_id: str) -> Any:
             session.rollback()
             return render_template("citizen/level_too_low.html",
                                    service=state.catalog.service(_service_of(draft_id)),
-                                   needed=exc.needed, actual=exc.actual,
-                                   level_names=LEVEL_NAMES), 403
+                                   needed=exc.needed, actual=exc.actual), 403
         # After the commit: the jobs exist; if the broker is down the sweep sends them later.
         enqueue_submission(current_app, submission.id)
         return redirect(url_for("citizen.application", reference=submission.reference,
@@ -151,6 +150,7 @@ def application(reference: str) -> Any:
                                files=attachments(session, submission),
                                document=stored_document(session, submission.id),
                                history=list(submission.history), status_labels=STATUS_LABELS,
+                               messages=case_messages(session, submission.id),
                                new=request.args.get("new"),
                                municipality=state.catalog.municipality)
 

@@ -7,14 +7,11 @@ from typing import Any
 from flask import abort, current_app, redirect, render_template, request, url_for
 
 from portal.definitions.fees import compute_fee
-from portal.definitions.messages import N_
 from portal.services.drafts import start_draft
 from portal.services.errors import NotFound, TrustLevelTooLow
 from portal.web.auth.session import current_identity, current_user_id, login_required
 from portal.web.citizen import bp
 from portal.web.state import portal_state
-
-LEVEL_NAMES = {1: N_("niedrig"), 2: N_("normal"), 3: N_("substanziell"), 4: N_("hoch")}
 
 
 @bp.route("/")
@@ -36,7 +33,7 @@ def service(service_id: str) -> Any:
               if definition.fee else None)
     return render_template("citizen/service.html", service=definition, fee=fee, tariff=tariff,
                            department=catalog.municipality.department(definition.department),
-                           identity=current_identity(), level_names=LEVEL_NAMES)
+                           identity=current_identity())
 
 
 @bp.route("/leistungen/<service_id>/starten", methods=["POST"])
@@ -54,8 +51,7 @@ def start(service_id: str) -> Any:
         except TrustLevelTooLow as exc:
             definition = state.catalog.service(service_id)
             return render_template("citizen/level_too_low.html", service=definition,
-                                   needed=exc.needed, actual=exc.actual,
-                                   level_names=LEVEL_NAMES), 403
+                                   needed=exc.needed, actual=exc.actual), 403
         session.commit()
         first = state.catalog.services[service_id].steps[0].id
         return redirect(url_for("citizen.step", draft_id=draft.id, step_id=first))

@@ -51,12 +51,23 @@ def channels(smtp_port: int | None = None, webhook_url: str | None = None,
     return {"*": common} if common else {}
 
 
+# Apps made by delivery_app; the clean_db fixture closes their connections after the test.
+APPS: list[Flask] = []
+
+
 def delivery_app(database_url: str, seal: dict[str, Any], channel_config: dict[str, Any],
                  **overrides: Any) -> Flask:
     config: dict[str, Any] = {**seal, **FAST, "DELIVERY_CHANNELS": json.dumps(channel_config),
                               "SMTP_SENDER": "online-dienste@goslar.example"}
     config.update(overrides)
-    return make_app(database_url, **config)
+    app = make_app(database_url, **config)
+    APPS.append(app)
+    return app
+
+
+def close_apps() -> None:
+    while APPS:
+        portal_state(APPS.pop()).db.engine.dispose()
 
 
 def worker_env(database_url: str, seal: dict[str, Any], channel_config: dict[str, Any],

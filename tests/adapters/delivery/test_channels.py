@@ -30,12 +30,12 @@ from tests.adapters.delivery.support import (
 )
 
 
-def test_one_submission_reaches_every_channel_once(database_url: str, seal: dict[str, Any],
+def test_one_submission_reaches_every_channel_once(clean_db: str, seal: dict[str, Any],
                                                    tmp_path: Path) -> None:
     dms = tmp_path / "dms"
     dms.mkdir()
     with SmtpReceiver() as smtp, HttpReceiver(SECRET) as hook:
-        app = delivery_app(database_url, seal, channels(smtp.port, hook.url, dms))
+        app = delivery_app(clean_db, seal, channels(smtp.port, hook.url, dms))
         try:
             submission_id = submit_dog_tax(app)
             by_channel = jobs_by_channel(app, [submission_id])

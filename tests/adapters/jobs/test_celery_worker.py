@@ -31,13 +31,13 @@ def undelivered(app: Flask) -> int:
 
 
 def test_worker_delivers_through_named_queues_and_the_sweep_finds_unsent_jobs(
-        database_url: str, seal: dict[str, Any], tmp_path: Path) -> None:
+        clean_db: str, seal: dict[str, Any], tmp_path: Path) -> None:
     prefix = f"t{uuid.uuid4().hex[:8]}"
     with RedisServer(tmp_path) as broker, SmtpReceiver() as smtp, HttpReceiver(SECRET) as hook:
         config = channels(smtp.port, hook.url)
         overrides = {"CELERY_BROKER_URL": broker.url, "CELERY_QUEUE_PREFIX": prefix}
-        app = delivery_app(database_url, seal, config, DELIVERY_RUNNER="celery", **overrides)
-        env = worker_env(database_url, seal, config, **overrides)
+        app = delivery_app(clean_db, seal, config, DELIVERY_RUNNER="celery", **overrides)
+        env = worker_env(clean_db, seal, config, **overrides)
         with CeleryWorker(env, tmp_path) as worker:
             sent = [submit_dog_tax(app) for _ in range(2)]
             for submission_id in sent:

@@ -44,7 +44,7 @@ def line(schemas: MessageSchemas, limit: int) -> st.SearchStrategy[str]:
 
 
 def multiline(schemas: MessageSchemas, limit: int) -> st.SearchStrategy[str]:
-    alphabet = din_alphabet(schemas) + ("\n", "\n", "\t", "\r")
+    alphabet = (*din_alphabet(schemas), "\n", "\n", "\t", "\r")
     pieces = st.lists(st.sampled_from(alphabet), min_size=1, max_size=min(limit, 400))
     return (pieces.map(lambda p: "".join(p).replace("\r\n", "\n").strip())
             .filter(lambda s: 0 < len(s) <= limit))
@@ -149,11 +149,15 @@ def value(schemas: MessageSchemas, f: FieldDef, codelists: Mapping[str, CodeList
 def _fields(schemas: MessageSchemas, fields: list[FieldDef], codelists: Mapping[str, CodeList],
             today: date) -> st.SearchStrategy[dict[str, Any]]:
     """Fields that are (conditionally) required always get a value, the others maybe."""
-    required = {f.id: value(schemas, f, codelists, today) for f in fields
-                if f.required or f.required_if is not None}
-    optional = {f.id: value(schemas, f, codelists, today) for f in fields
-                if not (f.required or f.required_if is not None)}
+    required = {f.id: value(schemas, f, codelists, today) for f in fields if _needed(f)}
+    optional = {f.id: value(schemas, f, codelists, today) for f in fields if not _needed(f)}
     return st.fixed_dictionaries(required, optional=optional)
+
+
+def _needed(f: FieldDef) -> bool:
+    # A group with a minimum number of items is required even without `required: true`.
+    return (f.required or f.required_if is not None
+            or (f.repeat is not None and f.repeat.min > 0))
 
 
 def answers_for(schemas: MessageSchemas, service: ServiceDefinition,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import shutil
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
@@ -28,16 +29,9 @@ BERLIN = timezone(timedelta(hours=1))
 SUBMITTED = datetime(2026, 11, 20, 9, 41, 7, 250000, tzinfo=BERLIN)
 CREATED = datetime(2026, 11, 20, 9, 41, 8, 5000, tzinfo=BERLIN)
 MESSAGE_UUID = UUID("3f0e8a52-6c1d-4b7e-9a24-5d8c1e2f9b60")
-# The municipality key list, as proposed for forms/codelists/ags.yaml. Used only while that
-# file is missing, so these tests do not depend on the hand-over order.
-AGS_LIST = {
-    "id": "ags",
-    "uri": "urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:ags",
-    "version": "2024-10-31",
-    "title": {"de": "Amtlicher Gemeindeschlüssel", "en": "Official municipality key"},
-    "source": "Gemeindeverzeichnis des Statistischen Bundesamtes (XRepository).",
-    "entries": [{"code": "03153017", "name": {"de": "Goslar, Stadt"}}],
-}
+# The municipality key list proposed as forms/codelists/ags.yaml (copy of data/ags.yaml).
+# Used only while that file is missing, so these tests do not depend on the hand-over order.
+AGS_FILE = Path(__file__).resolve().parent / "data" / "ags.yaml"
 REFERENCES = {
     "hundesteuer-anmeldung": "HST-2026-000123",
     "hundesteuer-abmeldung": "HSA-2026-000045",
@@ -151,7 +145,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "wohnsitz-abmeldung": {
         "reason": "abroad",
         "move_out_date": "2026-11-25",
-        "given_up_address": {"street": "Hoher Weg", "house_number": "2", "postcode": "38640",
+        "address": {"street": "Hoher Weg", "house_number": "2", "postcode": "38640",
                              "town": "Goslar"},
         "new_address_abroad": {"street": "Rue de la Loi 170", "postcode": "1040",
                                "town": "Bruxelles", "country": "124"},
@@ -181,7 +175,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
 def catalog_with_ags(catalog: Catalog) -> Catalog:
     if "ags" in catalog.codelists:
         return catalog
-    codelists = {**catalog.codelists, "ags": CodeList.model_validate(AGS_LIST)}
+    ags = CodeList.model_validate(yaml.safe_load(AGS_FILE.read_text(encoding="utf-8")))
+    codelists = {**catalog.codelists, "ags": ags}
     return replace(catalog, codelists=codelists)
 
 
@@ -232,8 +227,5 @@ def normalized(value: Any) -> Any:
 
 
 def write_ags_file(directory: Path) -> Path:
-    """The proposed forms/codelists/ags.yaml (for tests that copy the forms directory)."""
-    path = directory / "ags.yaml"
-    path.write_text(yaml.safe_dump(AGS_LIST, allow_unicode=True, sort_keys=False),
-                    encoding="utf-8")
-    return path
+    """Put the proposed forms/codelists/ags.yaml into a copy of the forms directory."""
+    return Path(shutil.copy(AGS_FILE, directory / "ags.yaml"))

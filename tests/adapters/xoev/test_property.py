@@ -8,6 +8,8 @@ follow: definitions and schemas cannot drift apart unnoticed.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,7 +21,8 @@ from portal.definitions.steps import check_step, visible_steps
 from tests.adapters.xoev.strategies import answers_for
 from tests.adapters.xoev.support import TODAY, make_input, normalized
 
-SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
+SETTINGS = settings(max_examples=int(os.environ.get("XOEV_EXAMPLES", "40")), deadline=None,
+                    derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                            HealthCheck.filter_too_much])
 

@@ -108,7 +108,7 @@ def test_counter_verification_end_to_end(saml_app: Flask) -> None:
     citizen.post("/anmelden/konto", data={"email": "ana@example.org",
                                           "password": "correct horse battery"})
     page = citizen.get("/konto").get_data(as_text=True)
-    assert "„substantiell“ (Stufe 3)" in page and "Clara Clerk" in page
+    assert "„substanziell“ (Stufe 3)" in page and "Clara Clerk" in page
     assert "Personalausweis" in page
     assert citizen.post("/leistungen/hundesteuer-anmeldung/starten").status_code == 302
     assert citizen.post("/leistungen/wohnsitz-anmeldung/starten").status_code == 403

@@ -114,7 +114,8 @@ ABMELDUNG = MessageType(
     layout=(
         text("reason", "grund"),
         text("move_out_date", "auszugsdatum"),
-        address("given_up_address", "aufgegebeneWohnung", local=True),
+        address("address", "aufgegebeneWohnung", local=True),
+        address("secondary_address", "aufgegebeneNebenwohnung", local=True),
         address_abroad("new_address_abroad", "neueAnschriftAusland"),
         items("persons", "abmeldendePerson",
               name("name", "name"),
@@ -136,5 +137,6 @@ def wohnsitz_ummeldung(inp: MessageInput) -> MappedMessage:
 
 
 def wohnsitz_abmeldung(inp: MessageInput) -> MappedMessage:
-    """Deregistration: reason, date, the flat given up, new address abroad, persons."""
+    """Deregistration: reason, date, the flat given up (the home when moving abroad, else the
+    secondary home), new address abroad, persons."""
     return build(ABMELDUNG, inp)
