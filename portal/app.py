@@ -12,8 +12,9 @@ from flask_wtf.csrf import CSRFProtect
 
 from portal.adapters.db.session import Database
 from portal.adapters.xoev.din91379 import Din91379
+from portal.adapters.xoev.mappers import check_definitions
 from portal.config import build_config, project_root
-from portal.definitions.loader import load_catalog
+from portal.definitions.loader import DefinitionError, load_catalog
 from portal.web.auth.registry import default_registry
 from portal.web.i18n import init_i18n
 from portal.web.state import PortalState
@@ -34,6 +35,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'portal.sqlite3'}"
 
     catalog = load_catalog(Path(config["FORMS_DIR"]), Path(config["MUNICIPALITY_FILE"]))
+    problems = check_definitions(catalog.services.values())
+    if problems:
+        raise DefinitionError(config["FORMS_DIR"], "xoev_message", "; ".join(problems))
     state = PortalState(
         db=Database(app.config["DATABASE_URL"]),
         catalog=catalog,

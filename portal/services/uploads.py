@@ -33,6 +33,8 @@ def sniff(data: bytes) -> str | None:
 def safe_filename(name: str, content_type: str) -> str:
     base = re.split(r"[\\/]", name or "")[-1]
     base = "".join(c for c in unicodedata.normalize("NFC", base) if unicodedata.category(c)[0] != "C")
+    # File names travel in XÖV messages, whose strings are DIN 91379: keep Latin letters only.
+    base = "".join(c if " " <= c <= "~" or "\u00c0" <= c <= "\u017e" else "_" for c in base)
     base = base.strip(" .")[:120] or "datei"
     stem = base.rsplit(".", 1)[0] if "." in base else base
     return stem + EXTENSIONS.get(content_type, "")

@@ -143,7 +143,7 @@ def test_catalog_loads_all_six_services(catalog: Catalog) -> None:
 
 def test_catalog_has_the_code_lists(catalog: Catalog) -> None:
     assert set(catalog.codelists) == {
-        "geschlecht", "staatsangehoerigkeit", "staat", "hunderasse",
+        "ags", "geschlecht", "staatsangehoerigkeit", "staat", "hunderasse",
         "hundesteuer_abmeldegrund", "befreiungsgrund", "wohnungsstatus", "verhaeltnis_fahrzeug",
     }
 

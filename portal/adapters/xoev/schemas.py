@@ -44,9 +44,11 @@ class SchemaLocationError(Exception):
 
 
 def local_location(schemas_dir: Path, uri: str) -> str | None:
+    """The local copy for a canonical location; never a file outside the schema directory."""
     for prefix, folder in REMOTE.items():
         if uri.startswith(prefix):
-            return str(schemas_dir / folder / uri[len(prefix):])
+            path = (schemas_dir / folder / uri[len(prefix):]).resolve()
+            return str(path) if schemas_dir.resolve() in path.parents else None
     return None
 
 

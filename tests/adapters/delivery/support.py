@@ -4,6 +4,7 @@ submissions made through the real submit service (so the outbox rows are the rea
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -14,8 +15,10 @@ from sqlalchemy import select
 
 from portal.adapters.db.delivery import DeliveryJob
 from portal.adapters.documents.pki import make_dev_pki
+from portal.adapters.jobs.tasks import run_due
 from portal.adapters.jobs.wiring import runtime_of
 from portal.demo import _dog_tax_answers
+from portal.services.delivery import Outcome
 from portal.services.drafts import start_draft
 from portal.services.submissions import submit
 from portal.services.users import user_for_identity
@@ -63,6 +66,18 @@ def delivery_app(database_url: str, seal: dict[str, Any], channel_config: dict[s
     app = make_app(database_url, **config)
     APPS.append(app)
     return app
+
+
+def run_jobs(app: Flask) -> list[Outcome]:
+    """Run every due job, in a thread of its own as a worker does: the test's own thread may
+    have an event loop running (Playwright's sync API, kept for the whole session by
+    tests/browser), and pyHanko's signing starts one with asyncio.run()."""
+    result: list[list[Outcome]] = []
+    thread = threading.Thread(target=lambda: result.append(run_due(runtime_of(app))))
+    thread.start()
+    thread.join()
+    assert result, "running the jobs failed (see the log)"
+    return result[0]
 
 
 def close_apps() -> None:

@@ -17,8 +17,6 @@ from sqlalchemy import select
 from portal.adapters.db.delivery import StoredMessage
 from portal.adapters.db.documents import Document
 from portal.adapters.delivery.dms import process_id
-from portal.adapters.jobs.tasks import run_due
-from portal.adapters.jobs.wiring import runtime_of
 from portal.web.state import portal_state
 from tests.adapters.delivery.receivers import HttpReceiver, SmtpReceiver
 from tests.adapters.delivery.support import (
@@ -26,6 +24,7 @@ from tests.adapters.delivery.support import (
     channels,
     delivery_app,
     jobs_by_channel,
+    run_jobs,
     submit_dog_tax,
 )
 
@@ -42,9 +41,9 @@ def test_one_submission_reaches_every_channel_once(clean_db: str, seal: dict[str
             assert sorted(by_channel) == ["amt-mail", "dms", "fachverfahren", "inbox"]
             assert all(j[0].status == "pending" for j in by_channel.values())
 
-            outcomes = run_due(runtime_of(app))
+            outcomes = run_jobs(app)
             assert sorted(o.status for o in outcomes) == ["delivered"] * 4, outcomes
-            assert run_due(runtime_of(app)) == []  # nothing left, nothing sent twice
+            assert run_jobs(app) == []  # nothing left, nothing sent twice
 
             with portal_state(app).db.session() as session:
                 xml = session.scalar(select(StoredMessage).where(

@@ -82,6 +82,11 @@ def test_remote_locations_map_to_existing_local_copies() -> None:
                 assert local is not None and Path(local).is_file(), location
 
 
+def test_mapping_stays_inside_the_schema_directory() -> None:
+    assert local_location(SCHEMAS_DIR, "http://xoev.de/schemata/../../../etc/passwd") is None
+    assert local_location(SCHEMAS_DIR, "https://example.org/x.xsd") is None
+
+
 def test_unmapped_remote_location_is_never_fetched(tmp_path: Path) -> None:
     (tmp_path / "part.xsd").write_text(
         '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:t">'

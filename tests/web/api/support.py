@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from flask import Flask
 
 from portal.adapters.db.models import Upload
-from portal.adapters.jobs.tasks import run_due
-from portal.adapters.jobs.wiring import runtime_of
 from portal.services import api_clients
 from portal.web.state import portal_state
+from tests.adapters.delivery.support import run_jobs
 from tests.factories import PDF
 
 DEPARTMENTS = ["steueramt", "meldebehoerde", "verkehrsbehoerde"]
@@ -54,4 +53,4 @@ def add_upload(app: Flask, submission_id: str) -> str:
 
 
 def make_ready(app: Flask) -> None:
-    run_due(runtime_of(app))
+    run_jobs(app)

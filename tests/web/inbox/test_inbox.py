@@ -16,11 +16,9 @@ from sqlalchemy import select, update
 
 from portal.adapters.db.delivery import DeliveryJob
 from portal.adapters.db.models import AuditEntry, Submission
-from portal.adapters.jobs.tasks import run_due
-from portal.adapters.jobs.wiring import runtime_of
 from portal.web.state import portal_state
 from tests.adapters.delivery.receivers import SmtpReceiver
-from tests.adapters.delivery.support import delivery_app, submit_dog_tax
+from tests.adapters.delivery.support import delivery_app, run_jobs, submit_dog_tax
 from tests.conftest import sign_in
 from tests.web.api.support import add_upload
 from tests.web.auth.test_staff import create, staff_sign_in
@@ -56,7 +54,7 @@ def test_clerks_see_only_their_departments(clean_db: str, seal: dict[str, Any]) 
     app = delivery_app(clean_db, seal, {})
     tax_id = submit_dog_tax(app)
     registration = by_reference(app, submit_registration(app))
-    run_due(runtime_of(app))
+    run_jobs(app)
     upload_id = add_upload(app, registration.id)
     tax = clerk(app, "steuer@goslar.example", ["steueramt"])
     office = clerk(app, "melde@goslar.example", ["meldebehoerde"])
@@ -177,7 +175,7 @@ def test_case_work_reaches_the_citizen(clean_db: str, seal: dict[str, Any]) -> N
         assert tax.post(f"{base}/nachricht", data={"nachricht": "Eingang bestätigt."}
                         ).status_code == 302
 
-        outcomes = run_due(runtime_of(app))
+        outcomes = run_jobs(app)
         assert [o.status for o in outcomes].count("delivered") >= 2
         mails = smtp.to("erika.mustermann@example.org")
         assert len(mails) == 2 and all(reference in str(m["Subject"]) for m in mails)
@@ -213,4 +211,4 @@ def test_admins_see_and_retry_failed_deliveries(clean_db: str, seal: dict[str, A
     done = admin.post(f"/mitarbeiter/posteingang/zustellungen/{job_id}/wiederholen",
                       follow_redirects=True)
     assert "wird erneut versucht" in done.get_data(as_text=True)
-    assert [o.status for o in run_due(runtime_of(app))] == ["delivered"]
+    assert [o.status for o in run_jobs(app)] == ["delivered"]
