@@ -107,6 +107,7 @@ class BaseConfig:
     CELERY_QUEUE_PREFIX = "portal"  # queues <prefix>.delivery, .notify, .sweep
     CELERY_VISIBILITY_TIMEOUT = 7200  # longer than the longest back-off (ETA tasks wait unacked)
     # SMTP for e-mail channels and notifications to citizens (no host: logged only).
+    LOCAL_ACCOUNTS_ENABLED = True  # citizen accounts with e-mail + password (trust level 1)
     SMTP_HOST: str | None = None
     SMTP_PORT = 25
     SMTP_SENDER = "online-dienste@localhost.localdomain"

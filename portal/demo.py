@@ -9,6 +9,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from portal.adapters.db.models import Draft
+from portal.adapters.jobs.tasks import enqueue_submission
+from portal.adapters.jobs.wiring import runtime_of
 from portal.services.drafts import start_draft
 from portal.services.submissions import submit
 from portal.services.users import user_for_identity
@@ -42,8 +44,11 @@ def load_demo(app: Flask) -> str:
         draft = start_draft(session, env, user.id, "hundesteuer-anmeldung", identity)
         draft.answers = {**draft.answers, **_dog_tax_answers(env.today)}
         draft.completed_steps = [s.id for s in state.catalog.services[draft.service_id].steps]
-        submission = submit(session, env, draft.id, user.id, identity)
+        channels = runtime_of(app).channels_for(draft.service_id)
+        submission = submit(session, env, draft.id, user.id, identity, channels=channels)
         start_draft(session, env, user.id, "bewohnerparkausweis", identity)
         session.commit()
+        # The same path as a citizen's submission: message, sealed PDF, delivery.
+        enqueue_submission(app, submission.id)
         return (f"Demodaten angelegt: Erika Mustermann (Entwicklungs-Anmeldung, Stufe 4) mit "
                 f"Antrag {submission.reference} und einem Entwurf für den Bewohnerparkausweis.")

@@ -24,6 +24,7 @@ from portal.adapters.db.session import Database
 from portal.adapters.delivery.base import Attachment, Parcel
 from portal.definitions.loader import Catalog
 from portal.services.errors import NotFound
+from portal.services.uploads import unique_names
 
 KIND_ANTRAG = "antrag"
 KIND_XDOMEA = "xdomea"
@@ -98,22 +99,6 @@ def file_list(session: Session, submission: Submission) -> list[Attachment]:
     return [Attachment(name, u.content_type, u.content, u.sha256, u.id)
             for name, u in zip(names, uploads, strict=True)]
 
-
-def unique_names(names: list[str]) -> list[str]:
-    """Files are found by name in a ZIP or an e-mail: 'scan.pdf' twice becomes 'scan (2).pdf'."""
-    from pathlib import PurePosixPath
-
-    seen: set[str] = set()
-    out = []
-    for name in names:
-        candidate, number = name, 1
-        while candidate.lower() in seen:
-            number += 1
-            path = PurePosixPath(name)
-            candidate = f"{path.stem} ({number}){path.suffix}"
-        seen.add(candidate.lower())
-        out.append(candidate)
-    return out
 
 
 def parcel_for(db: Database, artifacts: Artifacts, submission_id: str, key: str,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from pathlib import PurePosixPath
 
 from asn1crypto import x509 as asn1_x509
 from sqlalchemy import select
@@ -21,6 +20,7 @@ from portal.definitions.loader import Catalog
 from portal.services import audit
 from portal.services.errors import NotFound
 from portal.services.submissions import attachments
+from portal.services.uploads import unique_names
 
 XML_DESCRIPTION = "Antragsdaten als XÖV-Nachricht (maschinenlesbar)"
 
@@ -72,20 +72,6 @@ def _embedded(name: str, upload: Upload) -> EmbeddedFile:
     return EmbeddedFile(name, upload.content, upload.content_type,
                         f"Anlage, SHA-256 {upload.sha256}", "Unspecified", upload.created_at)
 
-
-def unique_names(names: list[str]) -> list[str]:
-    """Embedded files are found by name in the PDF: 'scan.pdf' twice becomes 'scan (2).pdf'."""
-    seen: set[str] = set()
-    out = []
-    for name in names:
-        candidate, number = name, 1
-        while candidate.lower() in seen:
-            number += 1
-            path = PurePosixPath(name)
-            candidate = f"{path.stem} ({number}){path.suffix}"
-        seen.add(candidate.lower())
-        out.append(candidate)
-    return out
 
 
 def stored_document(session: Session, submission_id: str,

@@ -6,6 +6,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Mapping
+from pathlib import PurePosixPath
 
 import filetype
 from sqlalchemy import select
@@ -64,3 +65,19 @@ def upload_for_user(session: Session, upload_id: str, user_id: str) -> Upload:
     if upload is None:
         raise NotFound(upload_id)
     return upload
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Files are found by name in a PDF, a ZIP or an e-mail: 'scan.pdf' twice becomes
+    'scan (2).pdf'."""
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        candidate, number = name, 1
+        while candidate.lower() in seen:
+            number += 1
+            path = PurePosixPath(name)
+            candidate = f"{path.stem} ({number}){path.suffix}"
+        seen.add(candidate.lower())
+        out.append(candidate)
+    return out

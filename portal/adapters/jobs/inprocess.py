@@ -28,6 +28,8 @@ class InProcessDispatcher:
         self._lock = threading.Lock()
 
     def start(self) -> None:
+        if self._pool is not None and self._sweeper is not None:
+            return
         with self._lock:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="delivery")

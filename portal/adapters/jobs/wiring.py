@@ -22,7 +22,7 @@ from portal.adapters.db.models import Submission
 from portal.adapters.db.session import Database
 from portal.adapters.delivery.registry import ChannelConfigError, Channels, load_channels
 from portal.adapters.delivery.secrets import SecretError, read_secret
-from portal.adapters.mail.smtp import LogMailSender, SmtpMailSender
+from portal.adapters.mail.smtp import mail_sender
 from portal.config import ConfigError
 from portal.services.artifacts import Artifacts, MessageRejected
 from portal.services.delivery import Policy, Tools
@@ -130,17 +130,6 @@ class DeliveryRuntime:
         return self.channels.for_service(service_id)
 
 
-def mail_sender(config: dict[str, Any]) -> MailSender:
-    host = config.get("SMTP_HOST")
-    if not host:
-        return LogMailSender()
-    return SmtpMailSender(str(host), int(config.get("SMTP_PORT") or 25),
-                          str(config["SMTP_SENDER"]), starttls=bool(config.get("SMTP_STARTTLS")),
-                          username=config.get("SMTP_USERNAME") or None,
-                          password=read_secret(config, "SMTP_PASSWORD"),
-                          timeout=float(config.get("SMTP_TIMEOUT") or 30))
-
-
 def policy_from(config: dict[str, Any]) -> Policy:
     return Policy(max_attempts=int(config["DELIVERY_MAX_ATTEMPTS"]),
                   backoff_base=float(config["DELIVERY_BACKOFF_SECONDS"]),
@@ -176,7 +165,11 @@ def init_delivery(app: Flask, state: PortalState) -> DeliveryRuntime:
     elif runner == "inprocess":
         from portal.adapters.jobs.inprocess import InProcessDispatcher
 
-        runtime.dispatcher = InProcessDispatcher(runtime)
+        dispatcher = InProcessDispatcher(runtime)
+        runtime.dispatcher = dispatcher
+        # The sweeper starts with the first request, so jobs left by an earlier run (or the
+        # demo data) are delivered without waiting for the next submission.
+        app.before_request(dispatcher.start)
     app.extensions[EXTENSION] = runtime
     return runtime
 

@@ -17,4 +17,3 @@ _dispatcher = runtime_of(flask_app).dispatcher
 if not isinstance(_dispatcher, CeleryDispatcher):
     raise SystemExit("PORTAL_DELIVERY_RUNNER must be 'celery' for a Celery worker")
 celery = _dispatcher.celery
-app = celery

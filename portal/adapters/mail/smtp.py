@@ -6,10 +6,13 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import Any
 
-from portal.services.mail import MailError, OutgoingMail
+from portal.adapters.delivery.secrets import read_secret
+from portal.services.mail import MailError, MailSender, OutgoingMail
 
 log = logging.getLogger(__name__)
 
@@ -54,3 +57,16 @@ class LogMailSender:
         self.sent.append(mail)
         log.warning("E-Mail (nicht versendet, Entwicklung) an %s: %s\n%s", mail.to, mail.subject,
                     mail.body)
+
+
+def mail_sender(config: Mapping[str, Any]) -> MailSender:
+    """The one SMTP configuration (SMTP_*) for all mail the portal sends; without a host,
+    mail is only logged (embedded default)."""
+    host = config.get("SMTP_HOST")
+    if not host:
+        return LogMailSender()
+    return SmtpMailSender(str(host), int(config.get("SMTP_PORT") or 25),
+                          str(config["SMTP_SENDER"]), starttls=bool(config.get("SMTP_STARTTLS")),
+                          username=config.get("SMTP_USERNAME") or None,
+                          password=read_secret(config, "SMTP_PASSWORD"),
+                          timeout=float(config.get("SMTP_TIMEOUT") or 30))

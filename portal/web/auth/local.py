@@ -18,7 +18,7 @@ from flask import (
 )
 from flask_babel import gettext
 
-from portal.adapters.mail.smtp import LogMailSender, SmtpMailSender
+from portal.adapters.mail.smtp import mail_sender as smtp_mail_sender
 from portal.services import accounts
 from portal.services.accounts import AccountError, LockoutPolicy
 from portal.services.mail import MailError, MailSender
@@ -35,13 +35,7 @@ def mail_sender(app: Flask) -> MailSender:
     """The configured sender; tests put their own recorder into `app.extensions`."""
     sender: MailSender | None = app.extensions.get("portal_mail")
     if sender is None:
-        host = app.config.get("MAIL_SMTP_HOST")
-        sender = SmtpMailSender(
-            str(host), int(app.config.get("MAIL_SMTP_PORT") or 587),
-            str(app.config.get("MAIL_FROM") or "noreply@example.org"),
-            starttls=str(app.config.get("MAIL_SMTP_STARTTLS", "true")).lower() != "false",
-            username=app.config.get("MAIL_SMTP_USER"),
-            password=app.config.get("MAIL_SMTP_PASSWORD")) if host else LogMailSender()
+        sender = smtp_mail_sender(app.config)
         app.extensions["portal_mail"] = sender
     return sender
 
@@ -80,7 +74,7 @@ class LocalSignIn(AuthMethod):
         if not config.get("LOCAL_ACCOUNTS_ENABLED", True):
             return False
         # Without a mail server nobody could confirm an address: production needs SMTP.
-        return config.get("ENV_NAME") != "production" or bool(config.get("MAIL_SMTP_HOST"))
+        return config.get("ENV_NAME") != "production" or bool(config.get("SMTP_HOST"))
 
     def max_trust_level(self, config: Mapping[str, Any]) -> int:
         return min(int(config.get("STAFF_COUNTER_LEVEL") or 3), accounts.COUNTER_LEVEL_CEILING)

@@ -9,7 +9,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     redirect,
     request,
@@ -21,9 +20,8 @@ from portal.adapters.saml.attributes import person_from_attributes
 from portal.adapters.saml.authn import BundIdDisplay
 from portal.adapters.saml.logout import process_slo, start_logout
 from portal.adapters.saml.metadata import MetadataError
-from portal.adapters.saml.profile import SamlConfigError
 from portal.adapters.saml.response import SamlFailure
-from portal.adapters.saml.settings import saml_settings, sp_metadata
+from portal.adapters.saml.settings import saml_settings
 from portal.services import audit
 from portal.services.identity import Identity
 from portal.web.auth import saml_flow
@@ -137,11 +135,7 @@ class SamlSignIn(AuthMethod):
 
         @bp.route("/saml/metadata")
         def metadata() -> Any:
-            try:
-                xml = sp_metadata(saml_flow.profile(METHOD))
-            except (SamlConfigError, OSError, ValueError):
-                return saml_flow.unavailable()
-            return Response(xml, mimetype="application/samlmetadata+xml")
+            return saml_flow.metadata_response(METHOD)
 
         @bp.route("/saml/sls")
         def sls() -> Any:

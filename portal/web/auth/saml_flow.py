@@ -9,16 +9,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, render_template, request, session
+from flask import Flask, Response, current_app, render_template, request, session
 from flask_babel import gettext
 
 from portal.adapters.saml import replay
 from portal.adapters.saml.authn import BundIdDisplay, build_request
 from portal.adapters.saml.keys import ensure_key_pair
 from portal.adapters.saml.metadata import MetadataError
-from portal.adapters.saml.profile import SamlProfile, profile_from_config
+from portal.adapters.saml.profile import SamlConfigError, SamlProfile, profile_from_config
 from portal.adapters.saml.response import SamlFailure, ValidAssertion, check_solicited, validate
-from portal.adapters.saml.settings import saml_settings
+from portal.adapters.saml.settings import saml_settings, sp_metadata
 from portal.definitions.messages import N_
 from portal.services import audit
 from portal.web.state import portal_state
@@ -173,6 +173,15 @@ def unavailable() -> Any:
     title, text = FAILURE_TEXTS["unavailable"]
     return render_template("auth/saml_failure.html", kind="unavailable", title=gettext(title),
                            text=gettext(text), retry_url=None, needed=None, actual=None), 503
+
+
+def metadata_response(name: str) -> Any:
+    """The SP's signed metadata for one profile (citizens' BundID or the staff IdP)."""
+    try:
+        xml = sp_metadata(profile(name))
+    except (SamlConfigError, OSError, ValueError):
+        return unavailable()
+    return Response(xml, mimetype="application/samlmetadata+xml")
 
 
 def logout_info(assertion: ValidAssertion) -> dict[str, Any]:

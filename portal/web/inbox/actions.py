@@ -14,7 +14,7 @@ from portal.adapters.db.models import Submission
 from portal.adapters.jobs.tasks import enqueue_jobs
 from portal.services import delivery, inbox
 from portal.services.errors import NotFound
-from portal.web.inbox import JOB_NAMES, bp
+from portal.web.inbox import CHANNEL_NAMES, JOB_NAMES, bp
 from portal.web.inbox.views import _actor, load_case
 from portal.web.staff.session import staff_required
 from portal.web.state import portal_state
@@ -107,7 +107,8 @@ def failures() -> Any:
         references = dict(session.execute(select(Submission.id, Submission.reference).where(
             Submission.id.in_(ids))).all())
         return render_template("inbox/failures.html", jobs=jobs, references=references,
-                               job_names=JOB_NAMES, retried=request.args.get("ok"))
+                               job_names=JOB_NAMES, channel_names=CHANNEL_NAMES,
+                               retried=request.args.get("ok"))
 
 
 @bp.route("/zustellungen/<job_id>/wiederholen", methods=["POST"])

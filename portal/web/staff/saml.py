@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, redirect, request, session, url_for
+from flask import Blueprint, current_app, redirect, request, session, url_for
 
 from portal.adapters.db.models import now
 from portal.adapters.saml.logout import process_slo, start_logout
 from portal.adapters.saml.metadata import MetadataError
-from portal.adapters.saml.profile import SamlConfigError
 from portal.adapters.saml.response import SamlFailure
-from portal.adapters.saml.settings import saml_settings, sp_metadata
+from portal.adapters.saml.settings import saml_settings
 from portal.services import audit
 from portal.services import staff as staff_service
 from portal.services.staff import StaffPrincipal
@@ -95,11 +94,7 @@ def blueprint() -> Blueprint:
 
     @bp.route("/saml/metadata")
     def metadata() -> Any:
-        try:
-            xml = sp_metadata(saml_flow.profile(PROFILE))
-        except (SamlConfigError, OSError, ValueError):
-            return saml_flow.unavailable()
-        return Response(xml, mimetype="application/samlmetadata+xml")
+        return saml_flow.metadata_response(PROFILE)
 
     @bp.route("/saml/sls")
     def sls() -> Any:

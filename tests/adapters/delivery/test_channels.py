@@ -98,3 +98,12 @@ def test_webhook_signature_is_hmac_sha512_over_timestamp_and_body() -> None:
     assert not verify(SECRET, "1700000000", body, expected, now=1700009999)  # too old
     assert not verify(SECRET, "1700000000", body + b" ", expected, now=1700000100)
     assert not verify("x" * 40, "1700000000", body, expected, now=1700000100)
+
+
+def test_dms_files_appear_whole_and_are_never_replaced(tmp_path: Path) -> None:
+    from portal.adapters.delivery.dms import write_atomically
+
+    assert write_atomically(tmp_path, "a.zip", b"first")
+    assert not write_atomically(tmp_path, "a.zip", b"second")
+    assert (tmp_path / "a.zip").read_bytes() == b"first"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.zip"]  # no temporary file left

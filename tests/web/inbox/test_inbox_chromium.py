@@ -11,8 +11,11 @@ from typing import Any
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
+from sqlalchemy import update
 from werkzeug.serving import make_server
 
+from portal.adapters.db.delivery import DeliveryJob
+from portal.web.state import portal_state
 from tests.adapters.delivery.receivers import free_port
 from tests.adapters.delivery.support import delivery_app, run_jobs, submit_dog_tax
 from tests.web.auth.test_staff import PASSWORD, create
@@ -41,6 +44,11 @@ def test_inbox_in_chromium(clean_db: str, seal: dict[str, Any]) -> None:
     app = delivery_app(clean_db, seal, {}, WTF_CSRF_ENABLED=True)
     ids = [submit_dog_tax(app, persona) for persona in ("erika", "max", "ayse")]
     run_jobs(app)
+    with portal_state(app).db.session() as session:  # one delivery that failed for good
+        session.execute(update(DeliveryJob).where(DeliveryJob.submission_id == ids[2])
+                        .values(status="failed", attempts=8, last_error=(
+                            "HTTP 503: Service Unavailable – der Empfänger ist nicht bereit")))
+        session.commit()
     totp = create(app, "clara@goslar.example", ["back_office", "admin"], ["steueramt"])
     url, server = serve(app)
     # Playwright in a thread of its own: tests/browser keeps a sync Playwright (and its event
@@ -96,6 +104,7 @@ def drive(browser: Browser, url: str, ids: list[str], totp: Any) -> None:
     page.screenshot(path=str(ARTIFACTS / "inbox-detail-mobile.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{url}/mitarbeiter/posteingang/zustellungen")
+    assert page.locator("text=Erneut zustellen").count() == 1
     page.screenshot(path=str(ARTIFACTS / "inbox-failures.png"), full_page=True)
 
     citizen = browser.new_page(viewport={"width": 1280, "height": 900}, locale="de-DE")
