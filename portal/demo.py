@@ -12,10 +12,16 @@ from portal.adapters.db.models import Draft
 from portal.adapters.jobs.tasks import enqueue_submission
 from portal.adapters.jobs.wiring import runtime_of
 from portal.services.drafts import start_draft
+from portal.services.staff import create_staff
 from portal.services.submissions import submit
 from portal.services.users import user_for_identity
 from portal.web.auth.dev import identity_for
 from portal.web.state import portal_state
+
+
+# Only ever created by `flask demo load`, which the embedded default runs.
+DEMO_CLERK = "sachbearbeitung@goslar.invalid"
+DEMO_PASSWORD = "Demo-Passwort-2026"
 
 
 def _dog_tax_answers(today: date) -> dict[str, object]:
@@ -48,7 +54,15 @@ def load_demo(app: Flask) -> str:
         submission = submit(session, env, draft.id, user.id, identity, channels=channels)
         start_draft(session, env, user.id, "bewohnerparkausweis", identity)
         session.commit()
+        clerk, _uri = create_staff(
+            session, DEMO_CLERK, "Clara Clerk", ["back_office", "counter"],
+            [d.id for d in state.catalog.municipality.departments], DEMO_PASSWORD,
+            [d.id for d in state.catalog.municipality.departments])
+        session.commit()
         # The same path as a citizen's submission: message, sealed PDF, delivery.
         enqueue_submission(app, submission.id)
         return (f"Demodaten angelegt: Erika Mustermann (Entwicklungs-Anmeldung, Stufe 4) mit "
-                f"Antrag {submission.reference} und einem Entwurf für den Bewohnerparkausweis.")
+                f"Antrag {submission.reference} und einem Entwurf für den Bewohnerparkausweis.\n"
+                f"Mitarbeiterbereich /mitarbeiter: {DEMO_CLERK} / {DEMO_PASSWORD}, "
+                f"TOTP-Geheimnis {clerk.totp_secret} (Code: .venv/bin/python -c \"import pyotp; "
+                f"print(pyotp.TOTP('{clerk.totp_secret}').now())\")")
