@@ -35,7 +35,7 @@ from portal.adapters.documents.compose import tools_for  # noqa: E402
 from portal.adapters.documents.content import XML_NAME, DocumentInput, FileEntry  # noqa: E402
 from portal.adapters.documents.pki import make_dev_pki  # noqa: E402
 from portal.services.documents import create_document  # noqa: E402
-from portal.web.state import portal_state  # noqa: E402
+from portal.state import portal_state  # noqa: E402
 from tests.adapters.documents.support import fill, store_submission, xoev_xml  # noqa: E402
 from tests.conftest import ADMIN_URL, make_app  # noqa: E402
 

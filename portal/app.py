@@ -15,9 +15,9 @@ from portal.adapters.xoev.din91379 import Din91379
 from portal.adapters.xoev.mappers import check_definitions
 from portal.config import build_config, project_root
 from portal.definitions.loader import DefinitionError, load_catalog
+from portal.presentation.i18n import init_i18n
+from portal.state import PortalState
 from portal.web.auth.registry import default_registry
-from portal.web.i18n import init_i18n
-from portal.web.state import PortalState
 
 csrf = CSRFProtect()
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -54,8 +54,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
+        from portal.presentation.summary import display
         from portal.web.auth.session import current_identity
-        from portal.web.summary import display
 
         municipality = state.catalog.municipality
         return {

@@ -15,9 +15,8 @@ from portal.services.drafts import start_draft
 from portal.services.staff import create_staff
 from portal.services.submissions import submit
 from portal.services.users import user_for_identity
+from portal.state import portal_state
 from portal.web.auth.dev import identity_for
-from portal.web.state import portal_state
-
 
 # Only ever created by `flask demo load`, which the embedded default runs.
 DEMO_CLERK = "sachbearbeitung@goslar.invalid"

@@ -19,7 +19,7 @@ from sqlalchemy import text
 from portal import create_app
 from portal.adapters.db import migrate
 from portal.adapters.db.schema import metadata as all_tables
-from portal.web.state import portal_state
+from portal.state import portal_state
 from tests.html_checks import check_page
 
 ROOT = Path(__file__).resolve().parent.parent

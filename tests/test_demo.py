@@ -11,7 +11,7 @@ from portal.adapters.db import migrate
 from portal.adapters.db.accounts import StaffAccount
 from portal.adapters.db.models import Draft, Submission
 from portal.demo import DEMO_CLERK, load_demo
-from portal.web.state import portal_state
+from portal.state import portal_state
 
 
 def test_demo_data_is_loaded_once(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from portal.definitions.conditions import evaluate
 from portal.definitions.fields import SUBFIELDS, SubField
 from portal.definitions.messages import FieldError
 from portal.definitions.model import Condition, FieldDef, FieldType, Step
-from portal.web.i18n import fmt_date, msg, t
+from portal.presentation.i18n import fmt_date, msg, t
 
 
 def html_id(path: str) -> str:

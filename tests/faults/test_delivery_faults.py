@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from portal.adapters.db.delivery import DeliveryJob
 from portal.adapters.delivery.dms import process_id
 from portal.adapters.jobs.tasks import enqueue_submission
-from portal.web.state import portal_state
+from portal.state import portal_state
 from tests.adapters.delivery.receivers import HttpReceiver, SmtpReceiver
 from tests.adapters.delivery.support import (
     SECRET,

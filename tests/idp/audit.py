@@ -8,7 +8,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from portal.adapters.db.models import AuditEntry
-from portal.web.state import portal_state
+from portal.state import portal_state
 
 
 def entries(app: Flask, action: str) -> list[dict[str, Any]]:

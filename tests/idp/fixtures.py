@@ -16,7 +16,7 @@ from sqlalchemy import text
 from portal.adapters.db.models import Base
 from portal.adapters.saml.keys import generate_key_pair
 from portal.services.mail import OutgoingMail
-from portal.web.state import portal_state
+from portal.state import portal_state
 from tests.conftest import make_app
 from tests.idp.simplesaml import IDP_ENTITY_ID, IdpServer, SpEntry, php_available
 

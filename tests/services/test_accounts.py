@@ -15,7 +15,7 @@ from portal.adapters.db.models import now
 from portal.services import accounts, staff
 from portal.services.accounts import AccountError, LockoutPolicy
 from portal.services.mail import OutgoingMail
-from portal.web.state import portal_state
+from portal.state import portal_state
 
 SECRET = "test-secret"
 DEPARTMENTS = ["steueramt", "meldebehoerde", "verkehrsbehoerde"]

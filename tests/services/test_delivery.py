@@ -19,7 +19,7 @@ from portal.services import delivery
 from portal.services.artifacts import Artifacts, MessageRejected
 from portal.services.delivery import Policy, Tools, claim, run_job, sweep
 from portal.services.mail import OutgoingMail
-from portal.web.state import portal_state
+from portal.state import portal_state
 from tests.adapters.delivery.support import submit_dog_tax
 
 

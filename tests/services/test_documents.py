@@ -20,6 +20,7 @@ from portal.adapters.documents.content import XML_NAME
 from portal.adapters.documents.pki import DevPki, make_dev_pki
 from portal.adapters.documents.verify import NOT_INTACT
 from portal.definitions.model import FieldType
+from portal.presentation.summary import summarize
 from portal.services.documents import (
     check_document,
     create_document,
@@ -27,8 +28,7 @@ from portal.services.documents import (
     unique_names,
 )
 from portal.services.errors import NotFound
-from portal.web.state import portal_state
-from portal.web.summary import summarize
+from portal.state import portal_state
 from tests.adapters.documents.support import (
     UMLAUTS,
     fill,

@@ -16,8 +16,8 @@ from portal.services.errors import Incomplete
 from portal.services.references import next_reference
 from portal.services.submissions import submit
 from portal.services.users import user_for_identity
+from portal.state import portal_state
 from portal.web.auth.dev import identity_for
-from portal.web.state import portal_state
 
 
 def run_parallel(n: int, fn: Callable[[int], Any]) -> list[Any]:

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from portal.web.state import portal_state
+from portal.state import portal_state
 from tests.conftest import FIXED_TODAY, make_app, sign_in
 from tests.factories import PDF, PNG, multipart
 

@@ -12,7 +12,7 @@ import yaml
 
 from portal import create_app
 from portal.definitions.loader import json_schema
-from portal.web.state import portal_state
+from portal.state import portal_state
 from tests.conftest import FIXED_TODAY, CheckedClient, make_app, sign_in
 from tests.web.test_journey import SERVICES, fill_all_steps
 

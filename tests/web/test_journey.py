@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from portal.adapters.db.models import Submission
 from portal.definitions.model import ServiceDefinition
-from portal.web.state import portal_state
+from portal.state import portal_state
 from tests.conftest import FIXED_TODAY, sign_in
 from tests.factories import multipart
 

@@ -19,9 +19,9 @@ from portal.adapters.documents.content import DocumentInput, DocumentTools
 from portal.adapters.documents.render import PdfRenderer
 from portal.adapters.documents.seal import Sealer, SealSettings
 from portal.adapters.documents.verify import load_trust_roots
-from portal.web.i18n import level_name, t
-from portal.web.state import portal_state
-from portal.web.summary import summarize
+from portal.presentation.i18n import level_name, t
+from portal.presentation.summary import summarize
+from portal.state import portal_state
 
 LANGUAGE = "de"
 CHANNELS = {"online": "Online-Dienst", "counter": "Vor Ort (Bürgerbüro)"}

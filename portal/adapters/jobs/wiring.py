@@ -30,7 +30,7 @@ from portal.services.mail import MailSender
 from portal.services.submissions import attachments
 
 if TYPE_CHECKING:
-    from portal.web.state import PortalState
+    from portal.state import PortalState
 
 log = logging.getLogger(__name__)
 EXTENSION = "portal.delivery"

@@ -22,9 +22,9 @@ from portal.adapters.jobs.tasks import enqueue_jobs
 from portal.services import api_clients, inbox
 from portal.services.artifacts import stored_message
 from portal.services.errors import NotFound
+from portal.state import portal_state
 from portal.web.api import bp, error
 from portal.web.api.openapi import document
-from portal.web.state import portal_state
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 View = Callable[..., Any]

@@ -22,10 +22,10 @@ from portal.adapters.mail.smtp import mail_sender as smtp_mail_sender
 from portal.services import accounts
 from portal.services.accounts import AccountError, LockoutPolicy
 from portal.services.mail import MailError, MailSender
+from portal.state import portal_state
 from portal.web.auth.base import AuthMethod
 from portal.web.auth.navigation import finish_login, safe_next
 from portal.web.auth.session import current_identity, login_required
-from portal.web.state import portal_state
 
 log = logging.getLogger(__name__)
 METHOD = accounts.METHOD

@@ -10,8 +10,8 @@ from flask import current_app, redirect, url_for
 from portal.services import audit
 from portal.services.identity import Identity
 from portal.services.users import user_for_identity
+from portal.state import portal_state
 from portal.web.auth.session import login
-from portal.web.state import portal_state
 
 
 def safe_next(value: str | None) -> str:

@@ -22,14 +22,14 @@ from portal.adapters.saml.logout import process_slo, start_logout
 from portal.adapters.saml.metadata import MetadataError
 from portal.adapters.saml.response import SamlFailure
 from portal.adapters.saml.settings import saml_settings
+from portal.presentation.i18n import lang
 from portal.services import audit
 from portal.services.identity import Identity
+from portal.state import portal_state
 from portal.web.auth import saml_flow
 from portal.web.auth.base import AuthMethod
 from portal.web.auth.navigation import finish_login, safe_next
 from portal.web.auth.session import current_identity, logout
-from portal.web.i18n import lang
-from portal.web.state import portal_state
 
 METHOD = "bundid"
 SERVICE_PATH = re.compile(r"^/leistungen/([a-z0-9-]+)")

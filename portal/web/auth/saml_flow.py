@@ -21,7 +21,7 @@ from portal.adapters.saml.response import SamlFailure, ValidAssertion, check_sol
 from portal.adapters.saml.settings import saml_settings, sp_metadata
 from portal.definitions.messages import N_
 from portal.services import audit
-from portal.web.state import portal_state
+from portal.state import portal_state
 
 log = logging.getLogger(__name__)
 MAX_PENDING = 3

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
+from portal.state import portal_state
 from portal.web.auth.navigation import safe_next
 from portal.web.auth.session import current_identity, logout
-from portal.web.state import portal_state
 
 bp = Blueprint("auth", __name__)
 

@@ -10,6 +10,7 @@ from flask import abort, current_app, redirect, render_template, request, send_f
 from portal.adapters.jobs.tasks import enqueue_submission
 from portal.adapters.jobs.wiring import runtime_of
 from portal.definitions.messages import N_
+from portal.presentation.summary import summarize
 from portal.services.documents import document_for_user, stored_document
 from portal.services.drafts import delete_draft, drafts_of_user
 from portal.services.errors import Incomplete, NotFound, TrustLevelTooLow
@@ -23,11 +24,10 @@ from portal.services.submissions import (
     submit,
 )
 from portal.services.uploads import upload_for_user
+from portal.state import portal_state
 from portal.web.auth.session import current_identity, current_user_id, login_required
 from portal.web.citizen import bp
 from portal.web.citizen.steps import load_draft
-from portal.web.state import portal_state
-from portal.web.summary import summarize
 
 STATUS_LABELS = {
     "received": N_("Eingegangen"),

@@ -9,9 +9,9 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from portal.definitions.fees import compute_fee
 from portal.services.drafts import start_draft
 from portal.services.errors import NotFound, TrustLevelTooLow
+from portal.state import portal_state
 from portal.web.auth.session import current_identity, current_user_id, login_required
 from portal.web.citizen import bp
-from portal.web.state import portal_state
 
 
 @bp.route("/")

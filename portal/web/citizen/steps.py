@@ -23,10 +23,10 @@ from portal.services.drafts import (
 from portal.services.errors import NotFound
 from portal.services.identity import Identity
 from portal.services.uploads import store_upload
+from portal.state import portal_state
 from portal.web.auth.session import current_identity, current_user_id, login_required
 from portal.web.citizen import bp
 from portal.web.formview import FormView
-from portal.web.state import portal_state
 
 ACTION = re.compile(r"^(next|back|save|add:[a-z0-9_]+|remove:[a-z0-9_]+:\d{1,2})$")
 

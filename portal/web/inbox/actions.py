@@ -14,10 +14,10 @@ from portal.adapters.db.models import Submission
 from portal.adapters.jobs.tasks import enqueue_jobs
 from portal.services import delivery, inbox
 from portal.services.errors import NotFound
+from portal.state import portal_state
 from portal.web.inbox import CHANNEL_NAMES, JOB_NAMES, bp
 from portal.web.inbox.views import _actor, load_case
 from portal.web.staff.session import staff_required
-from portal.web.state import portal_state
 
 
 def _problem(code: str) -> str:

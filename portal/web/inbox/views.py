@@ -14,13 +14,13 @@ from sqlalchemy import select
 
 from portal.adapters.db.documents import KIND_SUBMISSION, Document
 from portal.adapters.db.models import Upload
+from portal.presentation.summary import summarize
 from portal.services import inbox
 from portal.services.artifacts import stored_message
 from portal.services.errors import NotFound
+from portal.state import portal_state
 from portal.web.inbox import BADGES, CHANNEL_NAMES, JOB_NAMES, STATUS_NAMES, actor_of, bp
 from portal.web.staff.session import current_staff, staff_required
-from portal.web.state import portal_state
-from portal.web.summary import summarize
 
 PER_PAGE = 25
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")

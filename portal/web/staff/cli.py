@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 
 from portal.services import staff as staff_service
 from portal.services.accounts import AccountError
-from portal.web.state import portal_state
+from portal.state import portal_state
 
 staff_cli = AppGroup("staff", help="Staff accounts (password + TOTP).")
 

@@ -12,9 +12,9 @@ from flask_babel import gettext
 from portal.adapters.db.accounts import LocalAccount, StaffAccount
 from portal.services import accounts
 from portal.services.accounts import AccountError
+from portal.state import portal_state
 from portal.web.staff import bp
 from portal.web.staff.session import current_staff, staff_required
-from portal.web.state import portal_state
 
 
 def counter_level() -> int:

@@ -16,10 +16,10 @@ from portal.adapters.saml.settings import saml_settings
 from portal.services import audit
 from portal.services import staff as staff_service
 from portal.services.staff import StaffPrincipal
+from portal.state import portal_state
 from portal.web.auth import saml_flow
 from portal.web.auth.navigation import safe_next
 from portal.web.staff.session import staff_login, staff_logout
-from portal.web.state import portal_state
 
 PROFILE = "staff"
 

@@ -12,7 +12,7 @@ from flask import abort, current_app, g, redirect, request, session, url_for
 from portal.adapters.db.accounts import StaffAccount
 from portal.adapters.db.models import now
 from portal.services.staff import StaffPrincipal, is_locked, principal
-from portal.web.state import portal_state
+from portal.state import portal_state
 
 F = TypeVar("F", bound=Callable[..., Any])
 KEY = "staff"

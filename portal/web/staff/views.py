@@ -11,6 +11,7 @@ from portal.definitions.messages import N_
 from portal.services import staff as staff_service
 from portal.services.accounts import AccountError
 from portal.services.staff import StaffPolicy
+from portal.state import portal_state
 from portal.web.auth.navigation import safe_next
 from portal.web.staff import bp
 from portal.web.staff.session import (
@@ -21,7 +22,6 @@ from portal.web.staff.session import (
     staff_logout,
     staff_required,
 )
-from portal.web.state import portal_state
 
 ROLE_NAMES = {"counter": N_("Bürgerbüro (Schalter)"), "back_office": N_("Sachbearbeitung"),
               "admin": N_("Administration")}

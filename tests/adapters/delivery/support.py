@@ -22,8 +22,8 @@ from portal.services.delivery import Outcome
 from portal.services.drafts import start_draft
 from portal.services.submissions import submit
 from portal.services.users import user_for_identity
+from portal.state import portal_state
 from portal.web.auth.dev import identity_for
-from portal.web.state import portal_state
 from tests.conftest import make_app
 
 SECRET = "webhook-secret-for-tests-0123456789abcdef"

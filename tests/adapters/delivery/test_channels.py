@@ -17,7 +17,7 @@ from sqlalchemy import select
 from portal.adapters.db.delivery import StoredMessage
 from portal.adapters.db.documents import Document
 from portal.adapters.delivery.dms import process_id
-from portal.web.state import portal_state
+from portal.state import portal_state
 from tests.adapters.delivery.receivers import HttpReceiver, SmtpReceiver
 from tests.adapters.delivery.support import (
     SECRET,

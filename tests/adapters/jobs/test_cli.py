@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from portal.adapters.db.delivery import ApiClient, DeliveryJob
-from portal.web.state import portal_state
+from portal.state import portal_state
 from tests.adapters.delivery.support import delivery_app, submit_dog_tax
 
 

@@ -16,7 +16,7 @@ from portal.adapters.db.models import now
 from portal.adapters.jobs.inprocess import InProcessDispatcher
 from portal.adapters.jobs.wiring import runtime_of
 from portal.services.delivery import sweep
-from portal.web.state import portal_state
+from portal.state import portal_state
 from tests.adapters.delivery.receivers import SmtpReceiver
 from tests.adapters.delivery.support import channels, delivery_app, run_jobs, submit_dog_tax
 from tests.adapters.jobs.processes import wait_for

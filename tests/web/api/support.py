@@ -9,7 +9,7 @@ from flask import Flask
 
 from portal.adapters.db.models import Upload
 from portal.services import api_clients
-from portal.web.state import portal_state
+from portal.state import portal_state
 from tests.adapters.delivery.support import run_jobs
 from tests.factories import PDF
 

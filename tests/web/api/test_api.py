@@ -13,7 +13,7 @@ from portal.adapters.db.delivery import CitizenMessage, DeliveryJob, StoredMessa
 from portal.adapters.db.documents import Document
 from portal.adapters.db.models import AuditEntry
 from portal.services import api_clients
-from portal.web.state import portal_state
+from portal.state import portal_state
 from tests.adapters.delivery.support import delivery_app, submit_dog_tax
 from tests.conftest import sign_in
 from tests.factories import PDF

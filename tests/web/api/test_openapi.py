@@ -16,7 +16,7 @@ from schemathesis.checks import positive_data_acceptance
 from sqlalchemy import text
 
 from portal.adapters.db.schema import metadata as all_tables
-from portal.web.state import portal_state
+from portal.state import portal_state
 from tests.adapters.delivery.support import delivery_app, submit_dog_tax
 from tests.web.api.support import ApiWorld, add_upload, make_client, make_ready
 

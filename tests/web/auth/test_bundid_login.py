@@ -9,7 +9,7 @@ import requests
 from flask import Flask
 
 from portal.adapters.db.models import Draft
-from portal.web.state import portal_state
+from portal.state import portal_state
 from tests.idp.audit import entries, refusals
 from tests.idp.browser import login, path_of, post_to_portal, to_idp
 from tests.idp.simplesaml import IdpServer

@@ -13,7 +13,7 @@ from portal import create_app
 from portal.adapters.db.models import now
 from portal.config import ConfigError
 from portal.services import staff
-from portal.web.state import portal_state
+from portal.state import portal_state
 from tests.idp.audit import entries
 from tests.idp.browser import login as saml_login
 from tests.idp.simplesaml import IdpServer

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 
 from portal.adapters.db.delivery import DeliveryJob
 from portal.adapters.db.models import AuditEntry, Submission
-from portal.web.state import portal_state
+from portal.state import portal_state
 from tests.adapters.delivery.receivers import SmtpReceiver
 from tests.adapters.delivery.support import delivery_app, run_jobs, submit_dog_tax
 from tests.conftest import sign_in

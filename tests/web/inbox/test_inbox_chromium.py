@@ -15,7 +15,7 @@ from sqlalchemy import update
 from werkzeug.serving import make_server
 
 from portal.adapters.db.delivery import DeliveryJob
-from portal.web.state import portal_state
+from portal.state import portal_state
 from tests.adapters.delivery.receivers import free_port
 from tests.adapters.delivery.support import delivery_app, run_jobs, submit_dog_tax
 from tests.web.auth.test_staff import PASSWORD, create

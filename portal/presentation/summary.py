@@ -11,7 +11,7 @@ from portal.definitions.conditions import evaluate
 from portal.definitions.fields import SUBFIELDS
 from portal.definitions.model import FieldDef, FieldType, ServiceDefinition, Step
 from portal.definitions.steps import visible_steps
-from portal.web.i18n import filesize, fmt_date, money, msg, t
+from portal.presentation.i18n import filesize, fmt_date, money, msg, t
 
 
 @dataclass
