@@ -5,18 +5,13 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import shutil
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-import yaml
-
 from portal.adapters.xoev.model import MessageInput
-from portal.definitions.codelists import CodeList
 from portal.definitions.fees import compute_fee
 from portal.definitions.loader import Catalog, load_catalog
 from portal.definitions.validators import CheckContext, run_validators
@@ -29,9 +24,6 @@ BERLIN = timezone(timedelta(hours=1))
 SUBMITTED = datetime(2026, 11, 20, 9, 41, 7, 250000, tzinfo=BERLIN)
 CREATED = datetime(2026, 11, 20, 9, 41, 8, 5000, tzinfo=BERLIN)
 MESSAGE_UUID = UUID("3f0e8a52-6c1d-4b7e-9a24-5d8c1e2f9b60")
-# The municipality key list proposed as forms/codelists/ags.yaml (copy of data/ags.yaml).
-# Used only while that file is missing, so these tests do not depend on the hand-over order.
-AGS_FILE = Path(__file__).resolve().parent / "data" / "ags.yaml"
 REFERENCES = {
     "hundesteuer-anmeldung": "HST-2026-000123",
     "hundesteuer-abmeldung": "HSA-2026-000045",
@@ -172,16 +164,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
 }
 
 
-def catalog_with_ags(catalog: Catalog) -> Catalog:
-    if "ags" in catalog.codelists:
-        return catalog
-    ags = CodeList.model_validate(yaml.safe_load(AGS_FILE.read_text(encoding="utf-8")))
-    codelists = {**catalog.codelists, "ags": ags}
-    return replace(catalog, codelists=codelists)
-
-
 def load_test_catalog() -> Catalog:
-    return catalog_with_ags(load_catalog(ROOT / "forms", ROOT / "municipalities" / "goslar.yaml"))
+    return load_catalog(ROOT / "forms", ROOT / "municipalities" / "goslar.yaml")
 
 
 def make_input(catalog: Catalog, service_id: str, answers: Mapping[str, Any] | None = None,
@@ -225,7 +209,3 @@ def normalized(value: Any) -> Any:
         return [normalized(v) for v in value]
     return value
 
-
-def write_ags_file(directory: Path) -> Path:
-    """Put the proposed forms/codelists/ags.yaml into a copy of the forms directory."""
-    return Path(shutil.copy(AGS_FILE, directory / "ags.yaml"))

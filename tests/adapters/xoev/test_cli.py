@@ -20,17 +20,14 @@ from tests.adapters.xoev.support import (
     ROOT,
     SCHEMAS_DIR,
     SUBMITTED,
-    write_ags_file,
 )
 
 
 @pytest.fixture(scope="module")
 def forms_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped forms, plus the AGS list while forms/codelists/ags.yaml is not there."""
+    """A copy of the shipped forms (a test may change it)."""
     target = tmp_path_factory.mktemp("forms") / "forms"
     shutil.copytree(ROOT / "forms", target)
-    if not (target / "codelists" / "ags.yaml").exists():
-        write_ags_file(target / "codelists")
     return target
 
 
