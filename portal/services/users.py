@@ -9,7 +9,7 @@ from portal.adapters.db.models import User, now
 from portal.services.identity import Identity
 
 
-def user_for_identity(session: Session, identity: Identity) -> User:
+def user_for_identity(session: Session, identity: Identity, login: bool = True) -> User:
     user = session.scalar(select(User).where(User.auth_method == identity.method,
                                              User.subject == identity.subject))
     if user is None:
@@ -17,6 +17,7 @@ def user_for_identity(session: Session, identity: Identity) -> User:
         session.add(user)
     user.display_name = identity.display_name
     user.email = identity.email
-    user.last_login_at = now()
+    if login:
+        user.last_login_at = now()
     session.flush()
     return user

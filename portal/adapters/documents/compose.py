@@ -25,6 +25,8 @@ from portal.state import portal_state
 
 LANGUAGE = "de"
 CHANNELS = {"online": "Online-Dienst", "counter": "Vor Ort (Bürgerbüro)"}
+# Methods that are no sign-in of the citizen's own, so not in the sign-in registry.
+AUTH_LABELS = {"counter": "Persönlich vorgesprochen, Ausweisdokument geprüft"}
 GENERIC_TEMPLATE = "documents/submission.html"
 EXTENSION_KEY = "portal.documents"
 
@@ -44,6 +46,8 @@ class FlaskComposer:
         submission = doc.submission
         with self.app.app_context(), force_locale(LANGUAGE):
             method = state.auth.get(submission.auth_method)
+            method_label = (t(method.label) if method else
+                            AUTH_LABELS.get(submission.auth_method, submission.auth_method))
             level = submission.trust_level
             context: dict[str, Any] = {
                 "service": doc.service,
@@ -54,7 +58,7 @@ class FlaskComposer:
                 "submitted_at": local_time(submission.submitted_at,
                                            self.app.config.get("TIMEZONE", "Europe/Berlin")),
                 "channel": CHANNELS.get(submission.channel, submission.channel),
-                "auth_method": t(method.label) if method else submission.auth_method,
+                "auth_method": method_label,
                 "trust_level": f"{level_name(level)} (STORK-QAA-Level-{level})",
                 "files": doc.files,
                 "xml_name": doc.xml_name,
