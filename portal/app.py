@@ -43,6 +43,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         catalog=catalog,
         din=Din91379(Path(config["XOEV_SCHEMAS_DIR"])),
         auth=default_registry(),
+        timezone=str(config.get("TIMEZONE") or "Europe/Berlin"),
     )
     app.extensions["portal"] = state
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 
@@ -24,9 +25,14 @@ class PortalState:
     din: Din91379
     auth: Registry
     fixed_today: date | None = None
+    timezone: str = "Europe/Berlin"
 
     def env(self) -> Env:
-        return Env(self.catalog, self.fixed_today or date.today(), self.din.invalid_chars)
+        return Env(self.catalog, self.fixed_today or self.today(), self.din.invalid_chars)
+
+    def today(self) -> date:
+        """Deadlines run by the authority's calendar (TIMEZONE), not the server's."""
+        return datetime.now(ZoneInfo(self.timezone)).date()
 
 
 def portal_state(app: Flask) -> PortalState:

@@ -154,6 +154,9 @@ class FieldDef(Strict):
         default_factory=lambda: ["application/pdf", "image/jpeg", "image/png"])
     max_size_mb: int = Field(default=10, ge=1, le=50)
     prefill: str | None = None
+    # A verified (eID) prefill is locked unless the field asks for something the eID may not
+    # hold, e.g. the address where a dog is kept.
+    lock_verified: bool = True
     repeat: Repeat | None = None
     item_label: LText | None = None
     fields: list[FieldDef] | None = None

@@ -41,7 +41,9 @@ def group_count(f: FieldDef, form: Form, previous: list[Any] | None) -> int:
         count = int(raw)
     except ValueError:
         count = len(previous or []) or (f.repeat.min if f.repeat else 1)
-    return max(0, min(count, MAX_GROUP_INPUT))
+    # One more than allowed still reaches the "at most" message; never more than that.
+    limit = (f.repeat.max + 1) if f.repeat else MAX_GROUP_INPUT
+    return max(0, min(count, limit, MAX_GROUP_INPUT))
 
 
 def _parse_one(f: FieldDef, form: Form, path: str, previous: Any,

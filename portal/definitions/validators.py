@@ -133,6 +133,23 @@ def address_in_municipality(answers: Mapping[str, Any], args: Mapping[str, Any],
     return NONE
 
 
+@validator("exactly_one")
+def exactly_one(answers: Mapping[str, Any], args: Mapping[str, Any],
+                ctx: CheckContext) -> Findings:
+    """Exactly one item of `group` has `field` = `equals` (e.g. one person is the applicant)."""
+    group, name, wanted = args["group"], args["field"], args["equals"]
+    items = answers.get(group) or []
+    if not items:
+        return NONE
+    hits = [i for i, item in enumerate(items) if item.get(name) == wanted]
+    if len(hits) == 1:
+        return NONE
+    path = f"{group}.{hits[1] if len(hits) > 1 else 0}.{name}"
+    text = (N_("Nur eine Person kann die antragstellende Person selbst sein.") if hits
+            else N_("Bitte geben Sie bei einer Person an, dass Sie es selbst sind."))
+    return Findings([FieldError(path, Message(text))], [])
+
+
 @validator("parking_zone")
 def parking_zone(answers: Mapping[str, Any], args: Mapping[str, Any],
                  ctx: CheckContext) -> Findings:

@@ -65,7 +65,9 @@ def fmt_date(value: date | datetime | str | None, with_time: bool = False) -> st
             return str(value)
     if isinstance(value, datetime):
         local = value.astimezone(ZoneInfo(current_app.config.get("TIMEZONE", "Europe/Berlin")))
-        return local.strftime("%d.%m.%Y, %H:%M Uhr" if with_time else "%d.%m.%Y")
+        if not with_time:
+            return local.strftime("%d.%m.%Y")
+        return local.strftime("%d.%m.%Y, %H:%M") + (" Uhr" if lang() == "de" else "")
     return value.strftime("%d.%m.%Y")
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from portal.definitions.codelists import CodeList
 from portal.definitions.conditions import evaluate
 from portal.definitions.fields import SUBFIELDS
+from portal.definitions.messages import N_
 from portal.definitions.model import FieldDef, FieldType, ServiceDefinition, Step
 from portal.definitions.steps import visible_steps
 from portal.presentation.i18n import filesize, fmt_date, money, msg, t
@@ -47,7 +48,7 @@ def _label(codelists: Mapping[str, CodeList], f: FieldDef, code: str) -> str:
 
 def display(f: FieldDef, value: Any, codelists: Mapping[str, CodeList]) -> list[str]:
     if value is None or value == "" or value == []:
-        return [msg({"text": "keine Angabe"})]
+        return [msg({"text": N_("keine Angabe")})]
     if f.type == FieldType.ADDRESS:
         first = f"{value.get('street', '')} {value.get('house_number', '')}".strip()
         if value.get("addition"):
@@ -60,10 +61,10 @@ def display(f: FieldDef, value: Any, codelists: Mapping[str, CodeList]) -> list[
     if f.type == FieldType.PERSON_NAME:
         name = f"{value.get('given_names', '')} {value.get('family_name', '')}".strip()
         if value.get("birth_name"):
-            name += " " + msg({"text": "(geb. %(name)s)", "params": {"name": value["birth_name"]}})
+            name += " " + msg({"text": N_("(geb. %(name)s)"), "params": {"name": value["birth_name"]}})
         return [name]
     if f.type == FieldType.YES_NO:
-        return [msg({"text": "Ja" if value else "Nein"})]
+        return [msg({"text": N_("Ja") if value else N_("Nein")})]
     if f.type == FieldType.DATE:
         return [fmt_date(value)]
     if f.type == FieldType.MONEY:

@@ -54,6 +54,17 @@ def _subject(person: Person) -> str:
     return "person:" + hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
+def _norm(value: str | None) -> str:
+    return " ".join(unicodedata.normalize("NFC", value or "").casefold().split())
+
+
+def _same_person(account: LocalAccount, person: Person) -> bool:
+    """The account's own name and birth date must be those on the document shown."""
+    return bool(account.birth_date) and (
+        _norm(account.family_name), _norm(account.given_names), account.birth_date
+    ) == (_norm(person.family_name), _norm(person.given_names), person.birth_date)
+
+
 def identity_for(person: Person) -> Identity:
     return Identity(method=METHOD, subject=_subject(person), trust_level=IN_PERSON_LEVEL,
                     family_name=person.family_name, given_names=person.given_names,
@@ -74,6 +85,9 @@ def start_application(session: Session, env: Env, clerk_id: str, person: Person,
             email=normalize_email(person.account_email)).one_or_none()
         if account is None:
             raise CounterError("account_unknown")
+        if not _same_person(account, person):
+            # The e-mail address alone must never open someone's account.
+            raise CounterError("account_mismatch")
         owner = user_for_identity(session, Identity(method=ACCOUNT_METHOD, subject=account.id,
                                                     trust_level=account.trust_level,
                                                     email=account.email), login=False)

@@ -56,7 +56,7 @@ def service_or_404(env: Env, service_id: str) -> ServiceDefinition:
 def verified_values(service: ServiceDefinition, identity: Identity) -> dict[str, Any]:
     """Top-level answers that come from the eID and cannot be changed in the form."""
     return {f.id: identity.prefill(f.prefill) for f in service.all_fields()
-            if f.prefill and identity.is_verified(f.prefill)}
+            if f.prefill and f.lock_verified and identity.is_verified(f.prefill)}
 
 
 def start_draft(session: Session, env: Env, user_id: str, service_id: str, identity: Identity,
@@ -170,7 +170,7 @@ def change_group(session: Session, env: Env, draft: Draft, step_id: str, form: F
     save_step(session, env, draft, step_id, form, uploads, identity)
     raw = keepable(form)
     items = list(draft.answers.get(group_id) or [])
-    count = _count(raw, group_id, len(items))
+    count = min(_count(raw, group_id, len(items)), group.repeat.max)
     if remove_index is None:
         if count < group.repeat.max:
             raw[f"{group_id}.count"] = [str(count + 1)]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+COMPLETE = {"name": ("family_name", "given_names"),
+            "address": ("street", "house_number", "postcode", "town")}
 PREFILL_KEYS = ("name", "address", "birth_date", "birth_place", "email", "nationality")
 
 
@@ -42,7 +44,13 @@ class Identity:
         return getattr(self, key, None) if key in PREFILL_KEYS else None
 
     def is_verified(self, key: str) -> bool:
-        return key in self.verified and self.prefill(key) is not None
+        """Verified and complete: an incomplete value (an eID address without a house number)
+        is prefilled but stays editable, or the citizen could never finish the form."""
+        value = self.prefill(key)
+        if key not in self.verified or value is None:
+            return False
+        required = COMPLETE.get(key, ())
+        return all(value.get(part) for part in required) if isinstance(value, dict) else True
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

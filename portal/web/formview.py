@@ -10,7 +10,7 @@ from typing import Any
 from portal.definitions.codelists import CodeList
 from portal.definitions.conditions import evaluate
 from portal.definitions.fields import SUBFIELDS, SubField
-from portal.definitions.messages import FieldError
+from portal.definitions.messages import N_, FieldError
 from portal.definitions.model import Condition, FieldDef, FieldType, Step
 from portal.presentation.i18n import fmt_date, msg, t
 
@@ -92,6 +92,8 @@ class FormView:
         """Where the error summary links to: the first input that belongs to `path`."""
         if path.endswith(".count"):
             return "group-" + path.rsplit(".", 1)[0]
+        if path.split(".")[0] in self.locked:
+            return html_id(path.split(".")[0])
         f = self.field_at(path)
         if f is None or f.type in SUBFIELDS:
             return html_id(path)
@@ -102,6 +104,11 @@ class FormView:
 
     def error_list(self) -> list[tuple[str, str]]:
         return [(self.anchor(path), text) for path, text in self.errors.items()]
+
+    def error_under(self, path: str) -> str | None:
+        """The first error on `path` or one of its parts (for fields shown read-only)."""
+        return next((text for p, text in self.errors.items()
+                     if p == path or p.startswith(path + ".")), None)
 
     def composite_error(self, path: str) -> bool:
         return any(p.startswith(path + ".") for p in self.errors)
@@ -120,14 +127,15 @@ class FormView:
         return [(e.code, t(e.name)) for e in self.codelists["staat"].entries]
 
     def group_count(self, field: FieldDef) -> int:
+        limit = field.repeat.max if field.repeat else 1
         if self.raw is not None and f"{field.id}.count" in self.raw:
             try:
-                return max(0, int(self.raw[f"{field.id}.count"][0]))
+                return min(max(0, int(self.raw[f"{field.id}.count"][0])), limit)
             except (ValueError, IndexError):
                 pass
         items = self.answers.get(field.id)
         minimum = field.repeat.min if field.repeat else 1
-        return max(len(items) if isinstance(items, list) else 0, minimum)
+        return min(max(len(items) if isinstance(items, list) else 0, minimum), limit)
 
     def is_locked(self, field: FieldDef) -> bool:
         return field.id in self.locked
@@ -178,12 +186,12 @@ class FormView:
             return ""
         target = self._find(cond.field, group)
         label = t(target.label) if target else cond.field
-        wanted = cond.equals if cond.equals is not None else (cond.in_ or [None])[0]
-        if wanted is None:
+        wanted = [cond.equals] if cond.equals is not None else list(cond.in_ or [])
+        if not wanted:
             return ""
-        answer = self._answer_label(target, wanted)
-        return msg({"text": "Nur ausfüllen, wenn Sie bei „%(label)s“ „%(answer)s“ angegeben haben.",
-                    "params": {"label": label, "answer": answer}})
+        answer = msg({"text": N_("„ oder „")}).join(self._answer_label(target, w) for w in wanted)
+        return msg({"text": N_("Nur ausfüllen, wenn Sie bei „%(label)s“ „%(answer)s“ angegeben "
+                               "haben."), "params": {"label": label, "answer": answer}})
 
     def _find(self, name: str, group: FieldDef | None) -> FieldDef | None:
         if group and group.fields:
@@ -194,7 +202,7 @@ class FormView:
 
     def _answer_label(self, field: FieldDef | None, value: Any) -> str:
         if isinstance(value, bool):
-            return msg({"text": "Ja" if value else "Nein"})
+            return msg({"text": N_("Ja") if value else N_("Nein")})
         if field is not None:
             for code, label in self.options(field):
                 if code == value:

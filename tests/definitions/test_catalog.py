@@ -196,11 +196,11 @@ def test_service_definition_file(path: Path, catalog: Catalog) -> None:
         for arg in service.fee.args.values():
             assert arg in top | children, f"{path.name}: fee argument '{arg}' is no field"
     for ref in service.validators:
-        if "field" in ref.args:
-            assert ref.args["field"] in top
         if "group" in ref.args:
-            assert {ref.args["earlier"], ref.args["later"]} <= group_children(service)[
-                ref.args["group"]]
+            named = {ref.args[k] for k in ("earlier", "later", "field") if k in ref.args}
+            assert named <= group_children(service)[ref.args["group"]]
+        elif "field" in ref.args:
+            assert ref.args["field"] in top
 
 
 def test_codelist_texts_are_bilingual(catalog: Catalog) -> None:

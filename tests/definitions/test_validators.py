@@ -201,7 +201,9 @@ def test_street_normalisation() -> None:
 
 def test_anmeldung_validators() -> None:
     refs = service_validators("wohnsitz-anmeldung")
-    assert refs == [("bmg_move_in_deadline", {"field": "move_in_date"}),
+    assert refs == [("exactly_one", {"group": "persons", "field": "relationship",
+                                     "equals": "applicant"}),
+                    ("bmg_move_in_deadline", {"field": "move_in_date"}),
                     ("address_in_municipality", {"field": "new_address"})]
     found = run_validators(refs, {"move_in_date": "2026-03-28"}, CTX)
     assert [e.path for e in found.errors] == ["move_in_date"]

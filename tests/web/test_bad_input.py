@@ -172,3 +172,15 @@ def test_csrf_protection_explains_itself(database_url: str) -> None:
     ok = client.post("/anmelden/entwicklung",
                      data={"persona": "erika", "level": "4", "csrf_token": token.group(1)})
     assert ok.status_code == 302
+
+
+@pytest.mark.parametrize("count", ["2000", "99999999999999", "-5"])
+def test_a_forged_group_count_cannot_blow_up_the_page(app: Flask, client: FlaskClient,
+                                                      count: str) -> None:
+    location = dog_step(client)
+    response = client.post(location, data={**valid_dog(app), "dogs.count": count},
+                           content_type="multipart/form-data")
+    assert response.status_code in (302, 422)
+    page = client.get(location).get_data(as_text=True)
+    assert len(page) < 400_000
+    assert page.count('class="kern-fieldset portal-group__item"') <= 10

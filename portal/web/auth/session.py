@@ -23,17 +23,24 @@ def login(identity: Identity, user_id: str) -> None:
     session.permanent = True
 
 
-def act_for(identity: Identity, user_id: str, clerk_id: str) -> None:
-    """A counter clerk enters an application for the citizen in front of them: the citizen
-    keys are set beside the clerk's own session (which stays), until `end_acting`."""
+def act_for(identity: Identity, user_id: str, clerk_id: str, draft_id: str) -> None:
+    """A counter clerk enters one application for the citizen in front of them: the citizen
+    keys are set beside the clerk's own session (which stays), until `end_acting`. Only that
+    draft and what it becomes are reachable (see portal.web.citizen)."""
     session["identity"] = identity.to_dict()
     session["user_id"] = user_id
     session["acting_clerk"] = clerk_id
+    session["acting_draft"] = draft_id
 
 
 def end_acting() -> None:
-    for key in ("identity", "user_id", "acting_clerk"):
+    for key in ("identity", "user_id", "acting_clerk", "acting_draft"):
         session.pop(key, None)
+
+
+def acting_draft() -> str | None:
+    value = session.get("acting_draft")
+    return value if isinstance(value, str) else None
 
 
 def acting_clerk() -> str | None:

@@ -4,6 +4,6 @@ from flask import Blueprint
 
 bp = Blueprint("citizen", __name__)
 
-from portal.web.citizen import applications, services, steps  # noqa: E402
+from portal.web.citizen import acting, applications, services, steps  # noqa: E402
 
-__all__ = ["applications", "bp", "services", "steps"]
+__all__ = ["acting", "applications", "bp", "services", "steps"]

@@ -40,6 +40,16 @@ def _errors(form: dict[str, str]) -> dict[str, str]:
     return errors
 
 
+def _counter_error(code: str) -> dict[str, str]:
+    if code == "account_unknown":
+        return {"account_email": gettext("Zu dieser E-Mail-Adresse gibt es kein Konto.")}
+    if code == "account_mismatch":
+        return {"account_email": gettext(
+            "Name und Geburtsdatum im Konto stimmen nicht mit dem Dokument überein. Lassen Sie "
+            "das Konto zuerst am Schalter bestätigen, oder nehmen Sie den Antrag ohne Konto auf.")}
+    return {"service_id": gettext("Bitte wählen Sie die Leistung.")}
+
+
 @bp.route("/schalter/antrag", methods=["GET", "POST"])
 @staff_required("counter")
 def counter_application() -> Any:
@@ -65,13 +75,10 @@ def counter_application() -> Any:
                                                                 form["service_id"])
                 except counter.CounterError as exc:
                     db.rollback()
-                    key = "account_email" if exc.code == "account_unknown" else "service_id"
-                    errors[key] = (gettext("Zu dieser E-Mail-Adresse gibt es kein Konto.")
-                                   if exc.code == "account_unknown"
-                                   else gettext("Bitte wählen Sie die Leistung."))
+                    errors.update(_counter_error(exc.code))
                 else:
                     db.commit()
-                    act_for(identity, draft.user_id, who.id)
+                    act_for(identity, draft.user_id, who.id, draft.id)
                     first = state.catalog.services[draft.service_id].steps[0].id
                     return redirect(url_for("citizen.step", draft_id=draft.id, step_id=first))
     return render_template("staff/counter_application.html", services=services, form=form,

@@ -9,6 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from portal.adapters.db.accounts import LocalAccount
 from portal.adapters.db.models import AuditEntry, Submission
 from portal.services import staff
 from portal.state import portal_state
@@ -102,3 +103,31 @@ def test_only_counter_clerks_and_acting_ends_with_the_clerk(app: Flask) -> None:
     counter_client.post("/mitarbeiter/abmelden")
     again = counter_client.get(start.location)
     assert again.status_code == 302 and re.search(r"/anmelden", again.location)
+
+
+def test_linking_an_account_needs_the_same_person_and_acting_reaches_one_application(
+        app: Flask) -> None:
+    state = portal_state(app)
+    with state.db.session() as db:
+        db.add(LocalAccount(email="vera@example.org", password_hash="x", given_names="Vera",
+                            family_name="Victim", birth_date="1970-01-01", trust_level=1))
+        db.commit()
+    counter_client = app.test_client()
+    clerk(app, counter_client, ["counter"])
+    mallory = {**PERSON, "given_names": "Mallory", "family_name": "Other",
+               "account_email": "vera@example.org"}
+    refused = counter_client.post("/mitarbeiter/schalter/antrag", data=mallory)
+    assert refused.status_code == 422
+    assert "stimmen nicht mit dem Dokument überein" in refused.get_data(as_text=True)
+
+    vera = {**PERSON, "service_id": "hundesteuer-anmeldung", "given_names": "Vera",
+            "family_name": "Victim", "birth_date": "01.01.1970",
+            "account_email": "vera@example.org"}
+    started = counter_client.post("/mitarbeiter/schalter/antrag", data=vera)
+    assert started.status_code == 302
+    assert counter_client.get(started.location).status_code == 200
+    # Nothing else of the citizen's is reachable while acting.
+    assert counter_client.get("/meine-antraege").status_code == 404
+    assert counter_client.post("/leistungen/bewohnerparkausweis/starten").status_code == 404
+    other_draft = started.location.replace(started.location.split("/")[2], "0" * 8)
+    assert counter_client.get(other_draft).status_code == 404
