@@ -65,12 +65,13 @@ def check_password(password: str) -> None:
         raise AccountError("password_long")
 
 
-def account_by_email(session: Session, email: str) -> LocalAccount | None:
+def account_by_email(session: Session, email: str, for_update: bool = False) -> LocalAccount | None:
     try:
         normalized = normalize_email(email)
     except AccountError:
         return None
-    return session.scalar(select(LocalAccount).where(LocalAccount.email == normalized))
+    query = select(LocalAccount).where(LocalAccount.email == normalized)
+    return session.scalar(query.with_for_update() if for_update else query)
 
 
 def _serializer(secret: str) -> URLSafeTimedSerializer:
@@ -129,7 +130,8 @@ def authenticate(session: Session, email: str, password: str,
                  policy: LockoutPolicy = LockoutPolicy(), at: datetime | None = None
                  ) -> LocalAccount:
     moment = at or now()
-    account = account_by_email(session, email)
+    # Row lock: parallel guesses must each count towards the lock-out.
+    account = account_by_email(session, email, for_update=True)
     if account is None:
         verify_password(_DUMMY_HASH, password)
         raise AccountError("invalid")

@@ -220,7 +220,20 @@ def _owned(claimed: Claim) -> Any:
                 DeliveryJob.attempts == claimed.attempt)
 
 
+def storable(value: Any) -> Any:
+    """What receivers answer goes into JSON and text columns: PostgreSQL refuses NUL and
+    lone surrogates, and a refused write would leave a delivered job running."""
+    if isinstance(value, str):
+        return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, dict):
+        return {storable(k): storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [storable(v) for v in value]
+    return value
+
+
 def _finish(db: Database, claimed: Claim, receipt: dict[str, Any]) -> Outcome:
+    receipt = storable(receipt)
     moment = now()
     with db.session() as session:
         done = session.execute(
@@ -239,7 +252,7 @@ def _fail(db: Database, policy: Policy, claimed: Claim, error: str, permanent: b
     moment = now()
     final = permanent or claimed.attempt >= policy.max_attempts
     delay = None if final else policy.backoff(claimed.attempt)
-    values: dict[str, Any] = {"last_error": error[:2000], "locked_until": None,
+    values: dict[str, Any] = {"last_error": storable(error)[:2000], "locked_until": None,
                               "updated_at": moment}
     if final:
         values["status"] = FAILED

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from portal.adapters.db.accounts import StaffAccount, StaffDepartment
+from portal.adapters.db.accounts import StaffAccount, StaffDepartment, StaffRole
 from portal.adapters.db.delivery import CaseAssignment, CitizenMessage, DeliveryJob
 from portal.adapters.db.models import StatusChange, Submission, User, now
 from portal.services import audit, delivery
@@ -134,8 +134,12 @@ def export_rows(session: Session, actor: Actor, filters: Filters,
     return [Row(s, name or "", assignee) for s, name, assignee in rows]
 
 
-def case(session: Session, actor: Actor, submission_id: str) -> Submission:
-    submission = session.get(Submission, submission_id) if len(submission_id) <= 36 else None
+def case(session: Session, actor: Actor, submission_id: str,
+         for_update: bool = False) -> Submission:
+    """A case of the actor's departments; `for_update` locks it, so two clerks (or a clerk
+    and the API) changing it at once act one after the other."""
+    submission = (session.get(Submission, submission_id, with_for_update=for_update)
+                  if len(submission_id) <= 36 else None)
     if submission is None or submission.department not in actor.departments:
         raise NotFound(submission_id)
     return submission
@@ -146,17 +150,19 @@ def assignment(session: Session, submission_id: str) -> CaseAssignment | None:
 
 
 def colleagues(session: Session, department: str) -> list[StaffAccount]:
-    """Active staff of a department, to assign a case to."""
+    """Active back-office staff of a department (the ones who can open the inbox)."""
     return list(session.scalars(
         select(StaffAccount).join(StaffDepartment, StaffDepartment.staff_id == StaffAccount.id)
-        .where(StaffDepartment.department == department, StaffAccount.active.is_(True))
-        .order_by(StaffAccount.display_name)))
+        .join(StaffRole, StaffRole.staff_id == StaffAccount.id)
+        .where(StaffDepartment.department == department, StaffAccount.active.is_(True),
+               StaffRole.role.in_(("back_office", "admin")))
+        .distinct().order_by(StaffAccount.display_name)))
 
 
 def assign(session: Session, actor: Actor, submission_id: str,
            assignee_id: str | None = None) -> CaseAssignment:
     """Claim (no assignee: the actor) or assign to a colleague of the case's department."""
-    submission = case(session, actor, submission_id)
+    submission = case(session, actor, submission_id, for_update=True)
     target_id = assignee_id or actor.id
     target = next((c for c in colleagues(session, submission.department) if c.id == target_id),
                   None)
@@ -179,7 +185,7 @@ def change_status(session: Session, actor: Actor, submission_id: str, status: st
                   message: str | None = None) -> list[str]:
     """Move the case on; with a message for the citizen, who is told by e-mail. Returns the
     ids of the jobs to enqueue after the commit."""
-    submission = case(session, actor, submission_id)
+    submission = case(session, actor, submission_id, for_update=True)
     if status not in TRANSITIONS.get(submission.status, ()):
         raise NotAllowed("transition")
     previous = submission.status
@@ -196,7 +202,7 @@ def change_status(session: Session, actor: Actor, submission_id: str, status: st
 def send_message(session: Session, actor: Actor, submission_id: str, body: str) -> str:
     """A message to the citizen under "Meine Anträge"; returns the notification job's id."""
     submission = case(session, actor, submission_id)
-    text = body.strip()
+    text = body.replace("\x00", "").strip()
     if not text:
         raise NotAllowed("message_empty")
     if len(text) > MAX_MESSAGE:

@@ -108,9 +108,10 @@ def provisioning_uri(account: StaffAccount) -> str:
                                                             issuer_name=TOTP_ISSUER)
 
 
-def staff_by_email(session: Session, email: str) -> StaffAccount | None:
+def staff_by_email(session: Session, email: str, for_update: bool = False) -> StaffAccount | None:
     address = (email or "").strip().lower()
-    return session.scalar(select(StaffAccount).where(StaffAccount.email == address))
+    query = select(StaffAccount).where(StaffAccount.email == address)
+    return session.scalar(query.with_for_update() if for_update else query)
 
 
 def _aware(value: datetime) -> datetime:
@@ -139,7 +140,8 @@ def check_password_step(session: Session, email: str, password: str,
     """First factor. Success does not reset the failure count: only a full login does, so
     guessing TOTP codes after a correct password still ends in the lock-out."""
     moment = at or now()
-    account = staff_by_email(session, email)
+    # Row lock: parallel guesses must each count towards the lock-out.
+    account = staff_by_email(session, email, for_update=True)
     if account is None or account.password_hash is None:
         verify_password(_DUMMY_HASH, password)
         raise AccountError("invalid")
@@ -161,7 +163,8 @@ def check_totp_step(session: Session, staff_id: str, code: str,
     """Second factor: a code of the current 30-second step or the one before or after (clock
     drift), and never the same step twice (a code seen over someone's shoulder is spent)."""
     moment = at or now()
-    account = session.get(StaffAccount, staff_id)
+    # Row lock: a code is spent once even when two sessions send it at the same moment.
+    account = session.get(StaffAccount, staff_id, with_for_update=True)
     if account is None or not account.active or not account.totp_secret:
         raise AccountError("invalid")
     if is_locked(account, moment):
@@ -178,7 +181,7 @@ def check_totp_step(session: Session, staff_id: str, code: str,
 
 
 def matching_step(secret: str, code: str, moment: datetime) -> int | None:
-    if not (code.isdigit() and len(code) == 6):
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
         return None
     totp = pyotp.TOTP(secret)
     current = totp.timecode(moment)

@@ -49,7 +49,9 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 def verify(secret: str, timestamp: str, body: bytes, signature: str, *, max_age: int = 300,
            now: float | None = None) -> bool:
     """The receiver's side (used by tests and offered to receivers as the reference)."""
-    if not timestamp.isdigit() or abs((now or time.time()) - int(timestamp)) > max_age:
+    if not (timestamp.isascii() and timestamp.isdigit()):
+        return False
+    if abs((now or time.time()) - int(timestamp)) > max_age:
         return False
     return hmac.compare_digest(sign(secret, timestamp, body), signature)
 

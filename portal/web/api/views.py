@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import re
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
 from typing import Any
+from urllib.parse import quote
 
 from flask import Response, current_app, jsonify, request
 from sqlalchemy import select
@@ -114,7 +116,7 @@ def submissions(session: Session, client: ApiClient) -> Any:
     config = current_app.config
     new = request.args.get("new", "true")
     limit_raw = request.args.get("limit", str(config["API_PAGE_SIZE"]))
-    if new not in ("true", "false") or not limit_raw.isdigit():
+    if new not in ("true", "false") or not (limit_raw.isascii() and limit_raw.isdigit()):
         return error(400, "bad_request", "new=true|false, limit=1…"
                      f"{config['API_MAX_PAGE_SIZE']}")
     limit = int(limit_raw)
@@ -155,8 +157,11 @@ def submission(session: Session, client: ApiClient, submission_id: str) -> Any:
 
 
 def _file(content: bytes, mimetype: str, name: str) -> Response:
+    # HTTP headers are Latin-1: an ASCII fallback plus the UTF-8 name (RFC 6266 / 5987).
+    fallback = name.encode("ascii", "replace").decode("ascii").replace("?", "_").replace('"', "_")
     response = Response(content, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}")
     return response
 
 
@@ -203,6 +208,10 @@ def _json_body() -> dict[str, Any] | Response:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return error(400, "bad_request", "Der Inhalt muss ein JSON-Objekt sein.")
+    try:
+        json.dumps(body).encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates ("\ud800") are valid JSON but no text
+        return error(400, "bad_request", "Der Inhalt enthält ungültige Zeichen.")
     return body
 
 

@@ -42,7 +42,10 @@ def _date(name: str, problems: list[tuple[str, str]]) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        value = date.fromisoformat(raw)
+        if not date(2000, 1, 1) <= value <= date(2100, 12, 31):
+            raise ValueError(raw)
+        return value
     except ValueError:
         problems.append((name, gettext("Bitte geben Sie ein Datum ein, zum Beispiel 2026-11-20.")))
         return None
@@ -66,7 +69,7 @@ def filters_from_request() -> tuple[inbox.Filters, list[tuple[str, str]]]:
 
 def _page_number() -> int:
     raw = request.args.get("seite", "1")
-    return int(raw) if raw.isdigit() and len(raw) < 6 else 1
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 6 else 1
 
 
 @bp.route("")
