@@ -281,7 +281,10 @@ def sweep(db: Database, policy: Policy) -> list[tuple[str, float]]:
     with db.session() as session:
         exhausted = session.execute(
             update(DeliveryJob)
-            .where(DeliveryJob.status == RUNNING, DeliveryJob.locked_until <= moment,
+            # Also pending jobs beyond a lowered DELIVERY_MAX_ATTEMPTS: no worker would ever
+            # claim them, so they must show up as failed for an administrator to retry.
+            .where(or_(and_(DeliveryJob.status == RUNNING, DeliveryJob.locked_until <= moment),
+                       DeliveryJob.status == PENDING),
                    DeliveryJob.attempts >= policy.max_attempts)
             .values(status=FAILED, locked_until=None, updated_at=moment,
                     last_error="Verarbeitung beim letzten Versuch abgebrochen")
