@@ -203,10 +203,12 @@ def _own_checks(profile: SamlProfile, response: OneLogin_Saml2_Response,
 def check_solicited(assertion: ValidAssertion, pending: set[str]) -> str:
     """InResponseTo must name a request this browser session started; both the Response and
     the (signed) SubjectConfirmationData must agree. Returns the matched request id."""
-    if not assertion.in_response_to and not assertion.scd_in_response_to:
-        raise SamlFailure("unsolicited", "unsolicited", "response without InResponseTo")
-    irt = assertion.in_response_to or assertion.scd_in_response_to
-    if assertion.scd_in_response_to and assertion.scd_in_response_to != irt:
+    # Only the signed SubjectConfirmationData counts (Web SSO profile: a solicited assertion
+    # carries the request id there); an unsigned Response's attribute could be forged.
+    if not assertion.scd_in_response_to:
+        raise SamlFailure("unsolicited", "unsolicited", "assertion without signed InResponseTo")
+    irt = assertion.scd_in_response_to
+    if assertion.in_response_to and assertion.in_response_to != irt:
         raise SamlFailure("in_response_to", "in_response_to",
                           "Response and SubjectConfirmationData disagree")
     if irt not in pending:
