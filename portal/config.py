@@ -70,6 +70,7 @@ class BaseConfig:
     STAFF_SAML_EMAIL_ATTRIBUTE = "urn:oid:0.9.2342.19200300.100.1.3"
     # --- Staff accounts: password + TOTP, lock-out, counter verification ---
     STAFF_MAX_FAILED_LOGINS = 5
+    STAFF_SESSION_MAX_SECONDS = 10 * 3600  # absolute, besides the idle timeout
     STAFF_LOCKOUT_MINUTES = 15
     STAFF_SECOND_FACTOR_SECONDS = 300  # time between password and code
     STAFF_COUNTER_LEVEL = 3  # level a counter check grants; capped at 3 (4 needs the eID)

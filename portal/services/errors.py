@@ -15,6 +15,10 @@ class TrustLevelTooLow(Exception):
         self.needed, self.actual = needed, actual
 
 
+class ChangedSinceReview(Exception):
+    """The draft differs from the review page the citizen confirmed."""
+
+
 class Incomplete(Exception):
     def __init__(self, errors: list[FieldError]) -> None:
         super().__init__(f"{len(errors)} problem(s)")

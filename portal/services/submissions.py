@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +20,7 @@ from portal.definitions.steps import check_step, prune_hidden, visible_steps
 from portal.definitions.validators import run_validators
 from portal.services import audit, delivery
 from portal.services.drafts import Env, errors_for_step, service_or_404
-from portal.services.errors import Incomplete, NotFound, TrustLevelTooLow
+from portal.services.errors import ChangedSinceReview, Incomplete, NotFound, TrustLevelTooLow
 from portal.services.identity import Identity
 from portal.services.references import next_reference
 
@@ -59,10 +61,20 @@ def review(env: Env, service: ServiceDefinition, answers: Mapping[str, Any]) -> 
     return Review(pruned, steps, findings.notices, fee)
 
 
+def fingerprint(service: ServiceDefinition, answers: Mapping[str, Any]) -> str:
+    """Identifies the declaration exactly as the review page showed it."""
+    canonical = json.dumps([service.id, service.version, answers], sort_keys=True,
+                           ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 def submit(session: Session, env: Env, draft_id: str, user_id: str,
-           identity: Identity, channels: Sequence[str] = (INBOX,)) -> Submission:
+           identity: Identity, channels: Sequence[str] = (INBOX,),
+           reviewed: str | None = None) -> Submission:
     """Idempotent: a second call for the same draft returns the first submission.
-    `channels` are the delivery channels configured for the service (inbox always)."""
+    `channels` are the delivery channels configured for the service (inbox always).
+    `reviewed` is the fingerprint of the review page the citizen confirmed (§ 3a VwVfG: what
+    is sent must be what was shown); a draft changed since (another tab) is not sent."""
     draft = session.scalar(select(Draft).where(Draft.id == draft_id, Draft.user_id == user_id)
                            .with_for_update())
     if draft is None:
@@ -75,6 +87,8 @@ def submit(session: Session, env: Env, draft_id: str, user_id: str,
     result = review(env, service, draft.answers)
     if not result.complete:
         raise Incomplete(result.errors)
+    if reviewed is not None and reviewed != fingerprint(service, result.answers):
+        raise ChangedSinceReview(draft_id)
     submitted_at = now()
     submission = Submission(
         reference=next_reference(session, service.reference_prefix, submitted_at.year),

@@ -33,6 +33,7 @@ from tests.adapters.delivery.support import (
 )
 from tests.adapters.jobs.processes import CeleryWorker, RedisServer, wait_for
 from tests.conftest import sign_in
+from tests.factories import submit_reviewed
 from tests.web.test_journey import fill_all_steps
 
 CHANNEL_TIMEOUT = 2.0
@@ -127,7 +128,7 @@ def test_redis_stopped_and_restarted(clean_db: str, seal: dict[str, Any],
         sign_in(client)
         review = fill_all_steps(r.app, client, "hundesteuer-anmeldung")
         started = time.monotonic()
-        response = client.post(review.replace("/pruefen", "/absenden"), data={"confirm": "yes"})
+        response = submit_reviewed(client, review)
         assert response.status_code == 302 and time.monotonic() - started < 8
         during = r.submit(2)
         time.sleep(2)  # the worker and its beat notice the broker is gone

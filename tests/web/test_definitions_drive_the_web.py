@@ -14,6 +14,7 @@ from portal import create_app
 from portal.definitions.loader import json_schema
 from portal.state import portal_state
 from tests.conftest import FIXED_TODAY, CheckedClient, make_app, sign_in
+from tests.factories import submit_reviewed
 from tests.web.test_journey import SERVICES, fill_all_steps
 
 
@@ -64,6 +65,6 @@ def test_embedded_default_completes_every_service(tmp_path: Path, service_id: st
     client = app.test_client()
     sign_in(client)
     review = fill_all_steps(app, client, service_id)
-    done = client.post(review.replace("/pruefen", "/absenden"), data={"confirm": "yes"})
+    done = submit_reviewed(client, review)
     assert done.status_code == 302 and "/meine-antraege/" in done.location
     assert "Ihr Antrag ist eingegangen" in client.get(done.location).get_data(as_text=True)

@@ -15,7 +15,7 @@ from portal.adapters.db.models import Submission
 from portal.definitions.model import ServiceDefinition
 from portal.state import portal_state
 from tests.conftest import FIXED_TODAY, sign_in
-from tests.factories import multipart
+from tests.factories import multipart, submit_reviewed
 
 SERVICES = sorted(p.stem for p in Path("forms").glob("*.yaml"))
 REFERENCE = re.compile(r"[A-Z]{2,4}-\d{4}-\d{6}")
@@ -70,11 +70,15 @@ def test_happy_path_review_submit_copy(app: Flask, client: FlaskClient, service_
     assert "Verbindlich absenden" in html
 
     submit_url = review_url.replace("/pruefen", "/absenden")
-    missing_confirmation = client.post(submit_url, data={})
+    missing_confirmation = submit_reviewed(client, review_url, confirm=False)
     assert missing_confirmation.status_code == 422
     assert "Bitte bestätigen Sie" in missing_confirmation.get_data(as_text=True)
+    # What is sent is what was shown: a stale review page is not submitted.
+    stale = client.post(submit_url, data={"confirm": "yes", "reviewed": "0" * 64})
+    assert stale.status_code == 409
+    assert "Ihre Angaben haben sich geändert" in stale.get_data(as_text=True)
 
-    done = client.post(submit_url, data={"confirm": "yes"})
+    done = submit_reviewed(client, review_url)
     assert done.status_code == 302
     copy = client.get(done.location)
     copy_html = copy.get_data(as_text=True)
@@ -85,7 +89,7 @@ def test_happy_path_review_submit_copy(app: Flask, client: FlaskClient, service_
     assert "Kopie Ihrer Erklärung" in copy_html
 
     # Double submit and replay: the same submission, never a second one.
-    again = client.post(submit_url, data={"confirm": "yes"})
+    again = client.post(submit_url, data={"confirm": "yes", "reviewed": "replayed"})
     assert again.status_code == 302 and reference.group(0) in again.location
     with portal_state(app).db.session() as session:
         count = session.scalar(select(func.count()).select_from(Submission))

@@ -13,11 +13,12 @@ from portal.definitions.messages import N_
 from portal.presentation.summary import summarize
 from portal.services.documents import document_for_user, stored_document
 from portal.services.drafts import delete_draft, drafts_of_user
-from portal.services.errors import Incomplete, NotFound, TrustLevelTooLow
+from portal.services.errors import ChangedSinceReview, Incomplete, NotFound, TrustLevelTooLow
 from portal.services.inbox import messages as case_messages
 from portal.services.submissions import (
     attachments,
     existing_submission,
+    fingerprint,
     review,
     submission_for_user,
     submissions_of_user,
@@ -53,7 +54,7 @@ def review_page(draft_id: str) -> Any:
 
 
 def _render_review(draft_id: str, status: int = 200, show_errors: bool = False,
-                   confirm_error: bool = False) -> Any:
+                   confirm_error: bool = False, changed: bool = False) -> Any:
     state = portal_state(current_app)
     with state.db.session() as session:
         draft, service = load_draft(session, draft_id)
@@ -66,7 +67,8 @@ def _render_review(draft_id: str, status: int = 200, show_errors: bool = False,
         return render_template("citizen/review.html", draft=draft, service=service,
                                result=result, summary=summary, errors_by_step=errors_by_step,
                                show_errors=show_errors or not result.complete,
-                               confirm_error=confirm_error,
+                               confirm_error=confirm_error, changed=changed,
+                               reviewed=fingerprint(service, result.answers),
                                step_url=lambda step_id: url_for(
                                    "citizen.step", draft_id=draft.id, step_id=step_id)), status
 
@@ -83,13 +85,17 @@ def submit_view(draft_id: str) -> Any:
         draft, _service = load_draft(session, draft_id)
         try:
             submission = submit(session, state.env(), draft_id, _user_id(), identity,
-                                channels=runtime_of(current_app).channels_for(draft.service_id))
+                                channels=runtime_of(current_app).channels_for(draft.service_id),
+                                reviewed=request.form.get("reviewed", ""))
             session.commit()
         except NotFound:
             abort(404)
         except Incomplete:
             session.rollback()
             return _render_review(draft_id, status=422, show_errors=True)
+        except ChangedSinceReview:
+            session.rollback()
+            return _render_review(draft_id, status=409, changed=True)
         except TrustLevelTooLow as exc:
             session.rollback()
             return render_template("citizen/level_too_low.html",

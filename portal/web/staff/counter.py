@@ -10,7 +10,7 @@ from flask import abort, current_app, render_template, request
 from flask_babel import gettext
 
 from portal.adapters.db.accounts import LocalAccount, StaffAccount
-from portal.services import accounts
+from portal.services import accounts, audit
 from portal.services.accounts import AccountError
 from portal.state import portal_state
 from portal.web.staff import bp
@@ -40,10 +40,16 @@ def counter_search() -> Any:
     account = None
     checks: list[Any] = []
     if email:
+        who = current_staff()
+        assert who is not None
         with portal_state(current_app).db.session() as db:
             account = accounts.account_by_email(db, email)
             if account is not None:
                 checks = accounts.verifications_of(db, account.id)
+            # Looking a citizen up is itself an access to personal data.
+            audit.record(db, f"staff:{who.id}", "counter.account_lookup",
+                         account.id if account else None, found=account is not None)
+            db.commit()
     return render_template("staff/counter.html", email=email, account=account, checks=checks,
                            searched=bool(email), form={}, errors={}, level=counter_level(),
                            documents=accounts.DOCUMENT_TYPES)

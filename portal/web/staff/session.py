@@ -75,6 +75,13 @@ def staff_required(*roles: str) -> Callable[[F], F]:
             who = current_staff()
             if who is None:
                 return redirect(url_for("staff.login", next=request.full_path))
+            # An absolute limit besides the idle timeout: a session cookie that keeps being
+            # used (or was copied) does not stay valid for longer than a working day.
+            login_at = session.get("staff_login_at")
+            limit = int(current_app.config.get("STAFF_SESSION_MAX_SECONDS") or 36000)
+            if not isinstance(login_at, int) or time.time() - login_at > limit:
+                staff_logout()
+                return redirect(url_for("staff.login", next=request.full_path))
             with portal_state(current_app).db.session() as db:
                 account = db.get(StaffAccount, who.id)
                 if account is None or not account.active or is_locked(account, now()):

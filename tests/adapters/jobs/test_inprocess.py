@@ -21,6 +21,7 @@ from tests.adapters.delivery.receivers import SmtpReceiver
 from tests.adapters.delivery.support import channels, delivery_app, run_jobs, submit_dog_tax
 from tests.adapters.jobs.processes import wait_for
 from tests.conftest import sign_in
+from tests.factories import submit_reviewed
 from tests.web.test_journey import fill_all_steps
 
 
@@ -33,8 +34,7 @@ def test_jobs_run_in_the_web_process(clean_db: str, seal: dict[str, Any]) -> Non
             client = app.test_client()
             sign_in(client)
             review = fill_all_steps(app, client, "hundesteuer-anmeldung")
-            assert client.post(review.replace("/pruefen", "/absenden"),
-                               data={"confirm": "yes"}).status_code == 302
+            assert submit_reviewed(client, review).status_code == 302
             forgotten = submit_dog_tax(app)  # never enqueued: the sweeper finds it
 
             def undelivered() -> int:

@@ -20,6 +20,7 @@ from portal.state import portal_state
 from tests.adapters.delivery.receivers import SmtpReceiver
 from tests.adapters.delivery.support import delivery_app, run_jobs, submit_dog_tax
 from tests.conftest import sign_in
+from tests.factories import submit_reviewed
 from tests.web.api.support import add_upload
 from tests.web.auth.test_staff import create, staff_sign_in
 from tests.web.test_journey import fill_all_steps
@@ -38,7 +39,7 @@ def submit_registration(app: Flask, persona: str = "max") -> str:
     citizen = app.test_client()
     sign_in(citizen, persona)
     review = fill_all_steps(app, citizen, "wohnsitz-anmeldung")
-    done = citizen.post(review.replace("/pruefen", "/absenden"), data={"confirm": "yes"})
+    done = submit_reviewed(citizen, review)
     assert done.status_code == 302
     return done.location.split("/meine-antraege/")[1].split("?")[0]
 

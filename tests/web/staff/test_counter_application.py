@@ -14,7 +14,7 @@ from portal.adapters.db.models import AuditEntry, Submission
 from portal.services import staff
 from portal.state import portal_state
 from tests.conftest import FIXED_TODAY
-from tests.factories import multipart
+from tests.factories import multipart, submit_reviewed
 
 PASSWORD = "clerk password long"
 DEPARTMENTS = ["steueramt", "meldebehoerde", "verkehrsbehoerde"]
@@ -54,7 +54,7 @@ def test_counter_application_end_to_end(app: Flask, client: FlaskClient) -> None
                                content_type="multipart/form-data")
         assert response.status_code == 302, response.get_data(as_text=True)[:800]
         location = response.location
-    done = client.post(location.replace("/pruefen", "/absenden"), data={"confirm": "yes"})
+    done = submit_reviewed(client, location)
     assert done.status_code == 302
     assert "Ihr Antrag ist eingegangen" in client.get(done.location).get_data(as_text=True)
     with portal_state(app).db.session() as db:
@@ -131,3 +131,19 @@ def test_linking_an_account_needs_the_same_person_and_acting_reaches_one_applica
     assert counter_client.post("/leistungen/bewohnerparkausweis/starten").status_code == 404
     other_draft = started.location.replace(started.location.split("/")[2], "0" * 8)
     assert counter_client.get(other_draft).status_code == 404
+
+
+def test_staff_sessions_have_an_absolute_limit(app: Flask, client: FlaskClient) -> None:
+    clerk(app, client, ["counter"])
+    assert client.get("/mitarbeiter").status_code == 200
+    app.config["STAFF_SESSION_MAX_SECONDS"] = -1  # read per request: every session is too old
+    response = client.get("/mitarbeiter")
+    assert response.status_code == 302 and "/mitarbeiter/anmelden" in response.location
+
+
+def test_counter_lookup_is_audited(app: Flask, client: FlaskClient) -> None:
+    clerk(app, client, ["counter"])
+    assert client.get("/mitarbeiter/schalter?email=niemand@example.org").status_code == 200
+    with portal_state(app).db.session() as db:
+        entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "counter.account_lookup"))
+        assert entry is not None and entry.details == {"found": False}
