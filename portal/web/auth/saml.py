@@ -18,7 +18,7 @@ from flask import (
 
 from portal.adapters.saml.attributes import person_from_attributes
 from portal.adapters.saml.authn import BundIdDisplay
-from portal.adapters.saml.logout import process_slo, start_logout
+from portal.adapters.saml.logout import SloOutcome, start_logout
 from portal.adapters.saml.metadata import MetadataError
 from portal.adapters.saml.response import SamlFailure
 from portal.adapters.saml.settings import saml_settings
@@ -140,14 +140,9 @@ class SamlSignIn(AuthMethod):
         @bp.route("/saml/sls")
         def sls() -> Any:
             prof = saml_flow.profile(METHOD)
-            try:
-                settings = saml_settings(prof, for_logout=True)
-            except (MetadataError, OSError, ValueError):
-                return saml_flow.unavailable()
-            pending = session.get("saml_logout_request")
-            outcome = process_slo(prof, settings, request.args.to_dict(),
-                                  request.query_string.decode("latin-1"),
-                                  pending if isinstance(pending, str) else None)
+            outcome = saml_flow.incoming_logout(prof)
+            if not isinstance(outcome, SloOutcome):
+                return outcome
             if outcome.kind == "request" and outcome.ok:
                 _audit_logout(current_identity(), "idp")
                 logout()

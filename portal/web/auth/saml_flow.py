@@ -15,6 +15,7 @@ from flask_babel import gettext
 from portal.adapters.saml import replay
 from portal.adapters.saml.authn import BundIdDisplay, build_request
 from portal.adapters.saml.keys import ensure_key_pair
+from portal.adapters.saml.logout import SloOutcome, process_slo
 from portal.adapters.saml.metadata import MetadataError
 from portal.adapters.saml.profile import SamlConfigError, SamlProfile, profile_from_config
 from portal.adapters.saml.response import SamlFailure, ValidAssertion, check_solicited, validate
@@ -182,6 +183,19 @@ def metadata_response(name: str) -> Any:
     except (SamlConfigError, OSError, ValueError):
         return unavailable()
     return Response(xml, mimetype="application/samlmetadata+xml")
+
+
+def incoming_logout(prof: SamlProfile) -> SloOutcome | Response:
+    """Check a LogoutRequest/LogoutResponse that reached the SLS: the outcome, or the
+    "unavailable" page when the IdP's settings cannot be loaded."""
+    try:
+        settings = saml_settings(prof, for_logout=True)
+    except (MetadataError, OSError, ValueError):
+        return unavailable()
+    pending = session.get("saml_logout_request")
+    return process_slo(prof, settings, request.args.to_dict(),
+                       request.query_string.decode("latin-1"),
+                       pending if isinstance(pending, str) else None)
 
 
 def logout_info(assertion: ValidAssertion) -> dict[str, Any]:

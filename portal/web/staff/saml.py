@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, current_app, redirect, request, session, url_for
 
 from portal.adapters.db.models import now
-from portal.adapters.saml.logout import process_slo, start_logout
+from portal.adapters.saml.logout import SloOutcome, start_logout
 from portal.adapters.saml.metadata import MetadataError
 from portal.adapters.saml.response import SamlFailure
 from portal.adapters.saml.settings import saml_settings
@@ -99,14 +99,9 @@ def blueprint() -> Blueprint:
     @bp.route("/saml/sls")
     def sls() -> Any:
         prof = saml_flow.profile(PROFILE)
-        try:
-            settings = saml_settings(prof, for_logout=True)
-        except (MetadataError, OSError, ValueError):
-            return saml_flow.unavailable()
-        pending = session.get("saml_logout_request")
-        outcome = process_slo(prof, settings, request.args.to_dict(),
-                              request.query_string.decode("latin-1"),
-                              pending if isinstance(pending, str) else None)
+        outcome = saml_flow.incoming_logout(prof)
+        if not isinstance(outcome, SloOutcome):
+            return outcome
         staff_logout()
         if outcome.ok:
             return redirect(outcome.redirect or url_for("staff.login", abgemeldet=1))
