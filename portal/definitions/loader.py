@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from portal.definitions.codelists import CodeList
-from portal.definitions.fees import FEE_RULES, REQUIRED_TARIFF_KEYS
+from portal.definitions.fees import FEE_RULES
 from portal.definitions.fields import COUNTRY_CODELIST, SUBFIELDS
 from portal.definitions.model import Condition, FieldDef, FieldType, ServiceDefinition
 from portal.definitions.municipality import Municipality
@@ -95,18 +95,8 @@ def check_service(service: ServiceDefinition, file: Path, codelists: dict[str, C
     if municipality.department(service.department) is None:
         raise DefinitionError(file, "department", f"unknown department '{service.department}'")
     if service.fee is not None:
-        if service.fee.rule not in FEE_RULES:
-            raise DefinitionError(file, "fee.rule", f"unknown fee rule '{service.fee.rule}'")
-        needed = REQUIRED_TARIFF_KEYS[service.fee.rule]
-        if needed:
-            if service.fee.tariff not in municipality.tariffs:
-                raise DefinitionError(
-                    file, "fee.tariff",
-                    f"tariff '{service.fee.tariff}' is not in the municipality file")
-            missing = needed - set(municipality.tariffs[service.fee.tariff])
-            if missing:
-                raise DefinitionError(file, "fee.tariff",
-                                      f"tariff lacks {', '.join(sorted(missing))}")
+        _check_fee(service, file, codelists, municipality)
+    _check_references(service, file, municipality)
     for index, ref in enumerate(service.validators):
         if ref.name not in VALIDATORS:
             raise DefinitionError(file, f"validators[{index}].name",
@@ -126,6 +116,47 @@ def check_service(service: ServiceDefinition, file: Path, codelists: dict[str, C
             if f.type in SUBFIELDS and f.prefill is not None and f.type != FieldType.PERSON_NAME \
                     and f.type != FieldType.ADDRESS:
                 raise DefinitionError(file, f"{path}.prefill", "cannot prefill this field type")
+
+
+def _check_fee(service: ServiceDefinition, file: Path, codelists: dict[str, CodeList],
+               municipality: Municipality) -> None:
+    assert service.fee is not None
+    rule = FEE_RULES.get(service.fee.rule)
+    if rule is None:
+        raise DefinitionError(file, "fee.rule", f"unknown fee rule '{service.fee.rule}'")
+    if rule.tariff is None:
+        return
+    if service.fee.tariff not in municipality.tariffs:
+        raise DefinitionError(file, "fee.tariff",
+                              f"tariff '{service.fee.tariff}' is not in the municipality file")
+    try:
+        tariff = rule.tariff.model_validate(municipality.tariffs[service.fee.tariff])
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise DefinitionError(file, "fee.tariff", f"tariff '{service.fee.tariff}' of the "
+                              f"municipality file: {_loc(first['loc'])}: {first['msg']}") from None
+    problems = rule.check(service, tariff, codelists) if rule.check else []
+    if problems:
+        raise DefinitionError(file, "fee", "; ".join(problems))
+
+
+def _check_references(service: ServiceDefinition, file: Path,
+                      municipality: Municipality) -> None:
+    """Field names used by the SEPA mandate and the one-application rule must exist."""
+    top = {f.id for f in service.all_fields()}
+    named: list[tuple[str, str | None]] = []
+    if service.sepa_mandate is not None:
+        if municipality.sepa is None:
+            raise DefinitionError(file, "sepa_mandate", "the municipality file has no 'sepa' "
+                                                        "creditor data")
+        named += [(f"sepa_mandate.{k}", v) for k, v in service.sepa_mandate]
+    if service.exclusive is not None:
+        named += [(f"exclusive.keys[{i}]", k) for i, k in enumerate(service.exclusive.keys)]
+        named += [("exclusive.valid_from", service.exclusive.valid_from),
+                  ("exclusive.valid_months", service.exclusive.valid_months)]
+    for path, name in named:
+        if name is not None and name not in top:
+            raise DefinitionError(file, path, f"refers to unknown field '{name}'")
 
 
 def _siblings(service: ServiceDefinition, f: FieldDef) -> set[str]:

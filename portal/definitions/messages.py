@@ -18,6 +18,8 @@ class Message:
     text: str
     # A parameter may be a {language: text} mapping, e.g. a field label.
     params: Mapping[str, str | int | Mapping[str, str]] = field(default_factory=dict)
+    # Machine-readable kind of a notice, e.g. "unverified:address" (empty for plain text).
+    code: str = ""
 
 
 @dataclass(frozen=True)

@@ -219,6 +219,44 @@ class ValidatorRef(Strict):
     args: dict[str, Any] = Field(default_factory=dict)
 
 
+class ServicePrivacy(Strict):
+    """The service's part of its privacy notice (Art. 13 DSGVO); controller, data protection
+    officer, rights and supervisory authority come from the municipality file."""
+
+    purposes: LText  # Art. 13 Abs. 1 lit. c
+    legal_basis: list[LText] = Field(min_length=1)  # Art. 13 Abs. 1 lit. c
+    recipients: list[LText] = Field(min_length=1)  # Art. 13 Abs. 1 lit. e
+    retention: LText  # Art. 13 Abs. 2 lit. a
+    obligation: LText  # Art. 13 Abs. 2 lit. e
+    third_countries: LText | None = None  # Art. 13 Abs. 1 lit. f; None: no transfer
+    automated_decisions: LText | None = None  # Art. 13 Abs. 2 lit. f; None: none
+
+
+class SepaMandateFields(Strict):
+    """Which answers make up a SEPA core direct debit mandate; creditor, creditor identifier
+    and wording come from the municipality file, the mandate reference is the submission's."""
+
+    consent: str
+    iban: str
+    debtor_name: str
+    debtor_address: str
+    holder_differs: str
+    holder_name: str
+    holder_address: str
+
+
+class Exclusive(Strict):
+    """At most one pending or valid application per applicant and per value of `keys`
+    (e.g. one resident parking permit per person and per vehicle)."""
+
+    keys: list[str] = Field(default_factory=list)
+    pending: list[str] = Field(min_length=1)  # submission statuses still being decided
+    granted: list[str] = Field(default_factory=list)  # statuses of a granted application
+    valid_from: str | None = None  # date field: a granted application is valid from …
+    valid_months: str | None = None  # … for this many months (a field's answer)
+    message: LText
+
+
 class ServiceDefinition(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
@@ -234,6 +272,9 @@ class ServiceDefinition(Strict):
     xoev_message: str | None = None
     steps: list[Step] = Field(min_length=1)
     validators: list[ValidatorRef] = Field(default_factory=list)
+    privacy: ServicePrivacy | None = None
+    sepa_mandate: SepaMandateFields | None = None
+    exclusive: Exclusive | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> ServiceDefinition:

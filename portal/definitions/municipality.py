@@ -1,11 +1,13 @@
-"""The municipality's own data: name, keys, departments, bylaw tariffs, parking zones."""
+"""The municipality's own data: name, keys, departments, bylaw tariffs, parking zones, the
+SEPA creditor data and the data-protection contacts of its privacy notices."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from decimal import Decimal
+from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from portal.definitions.model import LText, Strict
 
@@ -22,6 +24,61 @@ class ParkingZone(Strict):
     streets: list[str] = Field(min_length=1)
 
 
+CREDITOR_ID = re.compile(r"^([A-Z]{2})(\d{2})[A-Z0-9]{3}([A-Z0-9]{1,28})$")
+
+
+def creditor_id_valid(value: str) -> bool:
+    """SEPA creditor identifier (EPC262-08, "Creditor Identifier Overview"): country code,
+    two check digits, a three-character business code that the check digits leave out, and
+    the national identifier; the check digits are ISO 7064 MOD 97-10 over the national
+    identifier followed by the country code and "00", as for an IBAN."""
+    match = CREDITOR_ID.match(value)
+    if match is None:
+        return False
+    country, check, national = match.groups()
+    digits = "".join(str(int(c, 36)) for c in national + country + "00")
+    return 98 - int(digits) % 97 == int(check)
+
+
+class SepaCreditor(Strict):
+    """The municipality as creditor of SEPA core direct debits (SEPA Core Direct Debit
+    Rulebook: a mandate names the creditor, its address and its creditor identifier)."""
+
+    creditor_name: str
+    creditor_address: str
+    creditor_id: str
+    # True while the identifier is not the municipality's own: start-up in production refuses.
+    placeholder: bool = False
+    # The mandate wording with %(creditor)s for the creditor's name.
+    mandate_text: LText
+
+    @field_validator("creditor_id")
+    @classmethod
+    def _creditor_id(cls, value: str) -> str:
+        if not creditor_id_valid(value):
+            raise ValueError(f"'{value}' is not a valid SEPA creditor identifier (check digits)")
+        return value
+
+
+class Contact(Strict):
+    name: LText
+    address: str
+    email: str | None = None
+    phone: str | None = None
+    website: str | None = None
+
+
+class PrivacyContacts(Strict):
+    """The parts of every privacy notice (Art. 13 DSGVO) that belong to the municipality:
+    controller (Abs. 1 lit. a), data protection officer (lit. b), the data subject's rights
+    (Abs. 2 lit. b) and the supervisory authority to complain to (Abs. 2 lit. d)."""
+
+    controller: Contact
+    dpo: Contact
+    rights: list[LText] = Field(min_length=1)
+    supervisory_authority: Contact
+
+
 class Municipality(Strict):
     name: str
     short_name: str
@@ -30,13 +87,16 @@ class Municipality(Strict):
     address: str
     website: str | None = None
     departments: list[Department] = Field(min_length=1)
-    tariffs: dict[str, dict[str, Decimal | list[int] | str]] = Field(default_factory=dict)
+    # Each fee rule reads and checks its own tariff (portal.definitions.tariffs).
+    tariffs: dict[str, dict[str, Any]] = Field(default_factory=dict)
     parking_zones: list[ParkingZone] = Field(default_factory=list)
+    sepa: SepaCreditor | None = None
+    privacy: PrivacyContacts | None = None
 
     def department(self, dep_id: str) -> Department | None:
         return next((d for d in self.departments if d.id == dep_id), None)
 
-    def tariff(self, name: str) -> dict[str, Decimal | list[int] | str]:
+    def tariff(self, name: str) -> dict[str, Any]:
         try:
             return self.tariffs[name]
         except KeyError:
@@ -48,6 +108,17 @@ class Municipality(Strict):
             if any(normalize_street(s) == wanted for s in zone.streets):
                 return zone
         return None
+
+    def production_problems(self) -> list[str]:
+        """What must be replaced before the file may serve real citizens."""
+        problems = []
+        if self.sepa is not None and self.sepa.placeholder:
+            problems.append(f"sepa.creditor_id {self.sepa.creditor_id} is a placeholder: enter "
+                            f"the creditor identifier the Bundesbank issued to {self.name}")
+        if self.privacy is None:
+            problems.append("privacy: the controller, data protection officer and supervisory "
+                            "authority of the privacy notices are missing")
+        return problems
 
 
 def normalize_street(street: str) -> str:

@@ -19,6 +19,9 @@ from portal.definitions.municipality import Municipality
 class CheckContext:
     today: date
     municipality: Municipality
+    # Top-level answers the signed-in person's eID vouches for (locked in the form); None when
+    # no identity is known (then no finding depends on it).
+    verified: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,69 @@ def dates_in_order(answers: Mapping[str, Any], args: Mapping[str, Any],
             errors.append(FieldError(prefix + later, Message(N_(
                 "Dieses Datum darf nicht vor dem %(date)s liegen."), {"date": _fmt(first)})))
     return Findings(errors, [])
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; the month's last day when it is shorter."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+@validator("transponder_after_months")
+def transponder_after_months(answers: Mapping[str, Any], args: Mapping[str, Any],
+                             ctx: CheckContext) -> Findings:
+    """§ 4 Satz 1 NHundG: a dog older than six months is marked with a transponder, so its
+    number is required for such a dog (`months`, default 6)."""
+    group, birth, chip = args.get("group", "dogs"), args["birth"], args["chip"]
+    months = int(args.get("months", 6))
+    errors = []
+    for index, dog in enumerate(answers.get(group) or []):
+        born = _date(dog.get(birth))
+        if born is None or dog.get(chip) or add_months(born, months) >= ctx.today:
+            continue
+        errors.append(FieldError(f"{group}.{index}.{chip}", Message(N_(
+            "Hund %(number)s ist älter als %(months)s Monate: Bitte geben Sie seine "
+            "Transpondernummer an. In Niedersachsen muss ein Hund, der älter als sechs Monate "
+            "ist, mit einem Transponder gekennzeichnet sein (§ 4 Satz 1 NHundG)."),
+            {"number": index + 1, "months": months})))
+    return Findings(errors, [])
+
+
+@validator("eid_verified")
+def eid_verified(answers: Mapping[str, Any], args: Mapping[str, Any],
+                 ctx: CheckContext) -> Findings:
+    """Tell the back office (and the applicant) when an answer the service relies on did not
+    come from the eID: e.g. the main residence for a resident parking permit below trust
+    level 4. The notice's code lets a message mapper mark the answer as unverified."""
+    name = args.get("field", "address")
+    if ctx.verified is None or name in ctx.verified or not answers.get(name):
+        return NONE
+    notice = args.get("notice")
+    if isinstance(notice, Mapping):
+        return Findings([], [Message("%(notice)s", {"notice": dict(notice)},
+                                     code=f"unverified:{name}")])
+    return Findings([], [Message(N_("Diese Angabe wurde nicht mit der Online-Ausweisfunktion "
+                                    "bestätigt; die Behörde prüft sie."),
+                                 code=f"unverified:{name}")])
+
+
+@validator("one_of")
+def one_of(answers: Mapping[str, Any], args: Mapping[str, Any], ctx: CheckContext) -> Findings:
+    """At least one of `fields` is answered (e.g. the dog's transponder number or the tax
+    reference, so the tax office can find the dog)."""
+    fields = list(args["fields"])
+    if any(answers.get(name) for name in fields):
+        return NONE
+    notice = args.get("notice")
+    message = (Message("%(notice)s", {"notice": dict(notice)}) if isinstance(notice, Mapping)
+               else Message(N_("Bitte beantworten Sie mindestens eine dieser Fragen.")))
+    return Findings([FieldError(fields[0], message)], [])
 
 
 @validator("address_in_municipality")

@@ -18,7 +18,7 @@ from portal.definitions.messages import FieldError, Message
 from portal.definitions.model import FieldType, ServiceDefinition, Step
 from portal.definitions.steps import parse_step, visible_steps
 from portal.definitions.validators import CheckContext, run_validators
-from portal.services import audit
+from portal.services import audit, exclusive
 from portal.services.errors import NotFound, TrustLevelTooLow
 from portal.services.identity import Identity
 
@@ -36,8 +36,8 @@ class Env:
     def parse_context(self, uploads: Mapping[str, UploadRef | Message] | None = None) -> ParseContext:
         return ParseContext(self.catalog.codelists, self.today, self.invalid_chars, uploads or {})
 
-    def check_context(self) -> CheckContext:
-        return CheckContext(self.today, self.catalog.municipality)
+    def check_context(self, verified: frozenset[str] | None = None) -> CheckContext:
+        return CheckContext(self.today, self.catalog.municipality, verified)
 
 
 @dataclass
@@ -127,8 +127,11 @@ def save_step(session: Session, env: Env, draft: Draft, step_id: str, form: Form
     answers.update(values)
     if not errors:
         found = run_validators([(v.name, v.args) for v in service.validators], answers,
-                               env.check_context())
+                               env.check_context(frozenset(locked)))
         errors = errors_for_step(step, found.errors)
+    if not errors and service.exclusive is not None:
+        errors = errors_for_step(step, exclusive.conflicts(session, service, answers,
+                                                           draft.user_id, env.today))
     raw = dict(draft.raw_inputs)
     completed = [s for s in draft.completed_steps if s != step_id]
     if errors:

@@ -15,7 +15,7 @@ from uuid import UUID, uuid4
 
 from portal.adapters.db.models import Submission, Upload
 from portal.adapters.xoev.mappers import UnknownMessage, map_input, message_type
-from portal.adapters.xoev.model import MessageInput, Problem
+from portal.adapters.xoev.model import TEST_AUTH_METHODS, MessageInput, Problem
 from portal.adapters.xoev.schemas import MessageSchemas
 from portal.adapters.xoev.xdomea import (
     RecordFile,
@@ -86,6 +86,7 @@ def message_input(submission: Submission, catalog: Catalog, *,
         notices=list(submission.notices or []),
         file_hashes={upload.id: upload.sha256 for upload in attachments},
         product_version=product_version(),
+        test=submission.auth_method in TEST_AUTH_METHODS,
     )
 
 

@@ -18,8 +18,8 @@ from portal.definitions.messages import FieldError, Message
 from portal.definitions.model import ServiceDefinition, Step
 from portal.definitions.steps import check_step, prune_hidden, visible_steps
 from portal.definitions.validators import run_validators
-from portal.services import audit, delivery
-from portal.services.drafts import Env, errors_for_step, service_or_404
+from portal.services import audit, delivery, exclusive
+from portal.services.drafts import Env, errors_for_step, service_or_404, verified_values
 from portal.services.errors import ChangedSinceReview, Incomplete, NotFound, TrustLevelTooLow
 from portal.services.identity import Identity
 from portal.services.references import next_reference
@@ -51,11 +51,20 @@ class Review:
         return not self.errors
 
 
-def review(env: Env, service: ServiceDefinition, answers: Mapping[str, Any]) -> Review:
+def review(env: Env, service: ServiceDefinition, answers: Mapping[str, Any],
+           identity: Identity | None = None, session: Session | None = None,
+           user_id: str | None = None) -> Review:
+    """The whole declaration as it would be sent. With the `identity`, findings that depend on
+    what the eID vouches for are made; with `session` and `user_id`, the service's
+    one-application rule is checked against the applicant's other applications."""
     pruned = prune_hidden(service, answers)
+    verified = frozenset(verified_values(service, identity)) if identity is not None else None
     findings = run_validators([(v.name, v.args) for v in service.validators], pruned,
-                              env.check_context())
-    steps = [StepReview(s, check_step(s, pruned) + errors_for_step(s, findings.errors))
+                              env.check_context(verified))
+    errors = list(findings.errors)
+    if session is not None and user_id is not None and service.exclusive is not None:
+        errors += exclusive.conflicts(session, service, pruned, user_id, env.today)
+    steps = [StepReview(s, check_step(s, pruned) + errors_for_step(s, errors))
              for s in visible_steps(service, pruned)]
     fee = compute_fee(service.fee, pruned, env.catalog.municipality)
     return Review(pruned, steps, findings.notices, fee)
@@ -84,7 +93,9 @@ def submit(session: Session, env: Env, draft_id: str, user_id: str,
     service = service_or_404(env, draft.service_id)
     if identity.trust_level < service.min_trust_level:
         raise TrustLevelTooLow(service.min_trust_level, identity.trust_level)
-    result = review(env, service, draft.answers)
+    if service.exclusive is not None:
+        exclusive.lock(session, service)
+    result = review(env, service, draft.answers, identity, session, user_id)
     if not result.complete:
         raise Incomplete(result.errors)
     if reviewed is not None and reviewed != fingerprint(service, result.answers):
@@ -95,7 +106,7 @@ def submit(session: Session, env: Env, draft_id: str, user_id: str,
         draft_id=draft.id, user_id=user_id, service_id=service.id,
         service_version=service.version, department=service.department,
         answers=result.answers, fee=result.fee.to_json(),
-        notices=[{"text": n.text, "params": dict(n.params)} for n in result.notices],
+        notices=[notice_json(n) for n in result.notices],
         channel=draft.channel, auth_method=identity.method, trust_level=identity.trust_level,
         submitted_at=submitted_at, status="received",
     )
@@ -118,6 +129,13 @@ def submit(session: Session, env: Env, draft_id: str, user_id: str,
     # stored submission always has its jobs; they are enqueued after the commit. ---
     delivery.create_jobs(session, submission, channels)
     return submission
+
+
+def notice_json(notice: Message) -> dict[str, Any]:
+    out: dict[str, Any] = {"text": notice.text, "params": dict(notice.params)}
+    if notice.code:
+        out["code"] = notice.code
+    return out
 
 
 def _upload_ids(value: Any) -> set[str]:

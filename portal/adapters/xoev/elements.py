@@ -13,7 +13,7 @@ from typing import Any, TypeAlias
 
 from lxml import etree
 
-from portal.adapters.xoev.model import AGS_CODELIST, COUNTRY_CODELIST
+from portal.adapters.xoev.model import AGS_CODELIST, CODE_LIST_VERSION, COUNTRY_CODELIST
 from portal.definitions.codelists import CodeList
 
 Element: TypeAlias = etree._Element
@@ -69,6 +69,25 @@ def write_code(parent: Element, tag: str, code: Any, codelist: CodeList | None) 
     if entry is not None:
         sub(el, "name", entry.name["de"])
     return el
+
+
+def write_list_code(parent: Element, tag: str, value: str,
+                    codes: Mapping[str, tuple[str, str]], list_uri: str) -> Element:
+    """A code of one of the schema's own lists (code type 1). An unknown value is written as
+    it is, so the schema names it instead of the writer hiding it."""
+    elem = sub(parent, tag)
+    elem.set("listURI", list_uri)
+    elem.set("listVersionID", CODE_LIST_VERSION)
+    code, name = codes.get(value, (value, ""))
+    sub(elem, "code", code)
+    if name:
+        sub(elem, "name", name)
+    return elem
+
+
+def read_list_code(elem: Element | None, codes: Mapping[str, tuple[str, str]]) -> str:
+    code = elem.findtext("code") if elem is not None else ""
+    return next((value for value, (c, _name) in codes.items() if c == code), code or "")
 
 
 def read_code(el: Element) -> str:

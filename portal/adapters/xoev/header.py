@@ -15,9 +15,15 @@ from lxml import etree
 from portal.adapters.xoev import elements as el
 from portal.adapters.xoev.elements import Context, Element
 from portal.adapters.xoev.model import (
+    AUTH_METHOD_LIST,
+    AUTH_METHODS,
+    CHANNEL_LIST,
+    CHANNELS,
     MESSAGE_TYPE_LIST,
     MESSAGE_TYPE_LIST_VERSION,
     NS,
+    PERIOD_LIST,
+    PERIODS,
     PORTAL_ID,
     PRODUCT,
     PRODUCT_VENDOR,
@@ -25,8 +31,6 @@ from portal.adapters.xoev.model import (
     STANDARD_VERSION,
     MessageInput,
 )
-
-PERIODS = {"once": "einmalig", "year": "jaehrlich"}
 
 
 @dataclass(frozen=True)
@@ -116,9 +120,9 @@ def write_application(parent: Element, inp: MessageInput) -> None:
     el.sub(service, "bezeichnung", el.portal_text(inp.service.title["de"]))
     if inp.service.leika_id:
         el.sub(service, "leikaKennung", inp.service.leika_id)
-    el.sub(app, "eingangskanal", inp.channel)
+    el.write_list_code(app, "eingangskanal", inp.channel, CHANNELS, CHANNEL_LIST)
     auth = el.sub(app, "authentifizierung")
-    el.sub(auth, "verfahren", inp.auth_method)
+    el.write_list_code(auth, "verfahren", inp.auth_method, AUTH_METHODS, AUTH_METHOD_LIST)
     el.sub(auth, "vertrauensniveau", str(inp.trust_level))
     _fee(app, inp.fee)
     for notice in inp.notices:
@@ -129,7 +133,10 @@ def _fee(parent: Element, fee: Mapping[str, Any]) -> None:
     elem = el.sub(parent, "gebuehr")
     el.sub(elem, "betrag", _amount(fee.get("amount")))
     el.sub(elem, "waehrung", str(fee.get("currency") or "EUR"))
-    el.sub(elem, "zeitraum", PERIODS.get(str(fee.get("period")), str(fee.get("period"))))
+    el.write_list_code(elem, "zeitraum", str(fee.get("period")), PERIODS, PERIOD_LIST)
+    basis = fee.get("legal_basis")
+    if isinstance(basis, Mapping) and basis.get("de"):
+        el.sub(elem, "rechtsgrundlage", el.portal_text(str(basis["de"])))
     for line in fee.get("lines") or []:
         position = el.sub(elem, "position")
         el.sub(position, "bezeichnung", render(str(line.get("label", "")),
@@ -150,7 +157,6 @@ def read_envelope(doc: Element) -> Envelope:
     app = doc.find("antrag")
     if ident is None or app is None:
         raise ValueError("not an application message: header or 'antrag' missing")
-    periods = {v: k for k, v in PERIODS.items()}
     return Envelope(
         message=name,
         message_uuid=UUID(ident.findtext("nachrichtenUUID")),
@@ -159,10 +165,10 @@ def read_envelope(doc: Element) -> Envelope:
         submitted_at=datetime.fromisoformat(app.findtext("eingangszeitpunkt") or ""),
         service_id=app.findtext("leistung/kennung") or "",
         service_version=app.findtext("leistung/version") or "",
-        channel=app.findtext("eingangskanal") or "",
-        auth_method=app.findtext("authentifizierung/verfahren") or "",
+        channel=el.read_list_code(app.find("eingangskanal"), CHANNELS),
+        auth_method=el.read_list_code(app.find("authentifizierung/verfahren"), AUTH_METHODS),
         trust_level=int(app.findtext("authentifizierung/vertrauensniveau") or 0),
         fee_amount=Decimal(app.findtext("gebuehr/betrag") or "0"),
-        fee_period=periods.get(app.findtext("gebuehr/zeitraum") or "", ""),
+        fee_period=el.read_list_code(app.find("gebuehr/zeitraum"), PERIODS),
         department=doc.findtext("nachrichtenkopf/leser/organisationseinheit/kennung") or "",
     )

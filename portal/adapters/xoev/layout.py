@@ -22,6 +22,7 @@ class Kind(StrEnum):
     BOOL = "bool"
     INT = "int"
     CODE = "code"          # choice from a code list file -> XÖV Code
+    LIST_CODE = "list_code"  # a value of one of the schema's own code lists (code type 1)
     NAME = "name"
     ADDRESS = "address"
     ADDRESS_ABROAD = "address_abroad"
@@ -38,6 +39,7 @@ class Node:
     codelist: str | None = None
     repeated: bool = False
     local: bool = False    # an address in the municipality: add its key (AGS)
+    codes: tuple[tuple[str, str, str], ...] = ()  # LIST_CODE: (value, code, name)
 
 
 def text(key: str, tag: str, repeated: bool = False) -> Node:
@@ -54,6 +56,13 @@ def integer(key: str, tag: str) -> Node:
 
 def code(key: str, tag: str, codelist: str, repeated: bool = False) -> Node:
     return Node(tag, key, Kind.CODE, codelist=codelist, repeated=repeated)
+
+
+def list_code(key: str, tag: str, list_uri: str, codes: Mapping[str, tuple[str, str]]) -> Node:
+    """A value of a code list the schema itself defines (code type 1), e.g. the dog tax rate;
+    `codes` maps the portal's value to (code, name). The list URI travels as `codelist`."""
+    return Node(tag, key, Kind.LIST_CODE, codelist=list_uri,
+                codes=tuple((value, code, label) for value, (code, label) in codes.items()))
 
 
 def name(key: str, tag: str) -> Node:
@@ -124,6 +133,10 @@ def _write_leaf(parent: Element, node: Node, value: Any, ctx: Context) -> None:
     if node.kind is Kind.CODE:
         assert node.codelist is not None
         el.write_code(parent, node.tag, value, ctx.codelists.get(node.codelist))
+    elif node.kind is Kind.LIST_CODE:
+        assert node.codelist is not None
+        el.write_list_code(parent, node.tag, str(value),
+                           {v: (c, n) for v, c, n in node.codes}, node.codelist)
     elif node.kind is Kind.NAME:
         el.write_name(parent, node.tag, value)
     elif node.kind is Kind.ADDRESS:
@@ -161,6 +174,8 @@ def decode(elem: Element, nodes: tuple[Node, ...]) -> dict[str, Any]:
 def _read_leaf(elem: Element, node: Node) -> Any:
     if node.kind is Kind.CODE:
         return el.read_code(elem)
+    if node.kind is Kind.LIST_CODE:
+        return el.read_list_code(elem, {v: (c, n) for v, c, n in node.codes})
     if node.kind is Kind.NAME:
         return el.read_name(elem)
     if node.kind is Kind.ADDRESS:

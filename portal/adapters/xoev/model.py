@@ -25,6 +25,21 @@ PORTAL_ID = "ozg-portal"
 # Code list 1 of the schema (Code.Nachrichtentyp): URI and version are fixed there.
 MESSAGE_TYPE_LIST = "urn:de:ozg-portal:codeliste:nachrichtentyp"
 MESSAGE_TYPE_LIST_VERSION = "1.0"
+# Code lists of type 1 in the schema (ozg-portal-baukasten.xsd): portal values -> (code, name).
+CODE_LIST_VERSION = "1.0"
+CHANNELS = {"online": ("01", "Onlinedienst"),
+            "counter": ("02", "Persönliche Vorsprache im Bürgerbüro")}
+CHANNEL_LIST = "urn:de:ozg-portal:codeliste:eingangskanal"
+AUTH_METHODS = {"bundid": ("01", "BundID (Nutzerkonto Bund)"),
+                "konto": ("02", "Nutzerkonto des Portals"),
+                "counter": ("03", "Persönliche Vorsprache mit Ausweisprüfung"),
+                "dev": ("99", "Entwicklungs-Anmeldung (Test)")}
+AUTH_METHOD_LIST = "urn:de:ozg-portal:codeliste:anmeldeverfahren"
+PERIODS = {"once": ("01", "einmalig"), "year": ("02", "jährlich")}
+PERIOD_LIST = "urn:de:ozg-portal:codeliste:gebuehrenzeitraum"
+# Sign-ins that are never a real citizen: their messages carry test="true" (XÖV message
+# attribute `test`), so no receiver takes them for a real application.
+TEST_AUTH_METHODS = frozenset({"dev"})
 # The municipality key (AGS) list is read from forms/codelists/ags.yaml like every other list.
 AGS_CODELIST = "ags"
 COUNTRY_CODELIST = "staat"

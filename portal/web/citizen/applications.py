@@ -61,7 +61,8 @@ def _render_review(draft_id: str, status: int = 200, show_errors: bool = False,
         if draft.submission_id:
             submission = existing_submission(session, draft.submission_id)
             return redirect(url_for("citizen.application", reference=submission.reference))
-        result = review(state.env(), service, draft.answers)
+        result = review(state.env(), service, draft.answers, current_identity(), session,
+                        _user_id())
         summary = summarize(service, result.answers, state.catalog.codelists)
         errors_by_step = {s.step.id: s.errors for s in result.steps}
         return render_template("citizen/review.html", draft=draft, service=service,

@@ -15,6 +15,7 @@ from portal.adapters.xoev.model import MessageInput
 from portal.definitions.fees import compute_fee
 from portal.definitions.loader import Catalog, load_catalog
 from portal.definitions.validators import CheckContext, run_validators
+from portal.services.submissions import notice_json
 
 ROOT = Path(__file__).resolve().parents[3]
 SCHEMAS_DIR = ROOT / "xoev_schemas"
@@ -52,23 +53,32 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "phone": "05321 704-0",
         "email": "erika.mustermann@example.org",
         "dogs_already_taxed": 1,
+        "household_tax_reference": "4711.0815.2025",
         "dogs": [
             {"name": "Bello", "breed": "labrador_retriever", "colour": "schokobraun",
-             "sex": "male", "birth_date": "2025-04-02", "chip": "276098106543210",
-             "keeping_since": "2026-11-01", "dangerous": False, "moved_from_elsewhere": True,
-             "previous_municipality": "Bad Harzburg", "previous_tax_tag": "BH-0815"},
+             "sex": "ruede", "birth_date": "2025-04-02", "chip": "276098106543210",
+             "keeping_since": "2026-11-01", "dangerous": False, "relief_requested": False,
+             "moved_from_elsewhere": True, "previous_municipality": "Bad Harzburg",
+             "previous_tax_tag": "BH-0815"},
             {"name": "Zoë", "breed": "mischling", "breed_details": "Pudel-Terrier-Mischling",
-             "colour": "weiß mit schwarzen Flecken", "sex": "female",
-             "birth_date": "2023-08-15", "keeping_since": "2026-11-10", "dangerous": False,
+             "listed_breed_cross": False, "colour": "weiß mit schwarzen Flecken",
+             "sex": "huendin", "birth_date": "2023-08-15", "chip": "276098106543211",
+             "keeping_since": "2026-11-10", "dangerous": False, "relief_requested": True,
+             "relief_reason": "tierheimhund",
+             "relief_proof": upload("5b8f3c1e-2a47-4d3b-9e6f-1c2d3e4f5a6b",
+                                    "Übernahmevertrag Tierheim.pdf"),
              "moved_from_elsewhere": False},
+            {"name": "Tyson", "breed": "pit_bull_terrier", "colour": "gestromt",
+             "sex": "ruede", "birth_date": "2022-02-01", "chip": "276098106543212",
+             "keeping_since": "2026-11-01", "temperament_test": False, "dangerous": False,
+             "relief_requested": False, "moved_from_elsewhere": False},
         ],
-        "exemption_requested": True,
-        "exemption_reason": "shelter_dog",
-        "exemption_proof": upload("5b8f3c1e-2a47-4d3b-9e6f-1c2d3e4f5a6b",
-                                  "Übernahmevertrag Tierheim.pdf"),
         "sepa_mandate": True,
         "iban": "DE89370400440532013000",
-        "account_holder": "Erika Mustermann",
+        "account_holder_differs": True,
+        "account_holder": "Hans Mustermann",
+        "account_holder_address": {"street": "Bäckerstraße", "house_number": "12 a",
+                                   "postcode": "38640", "town": "Goslar"},
     },
     "hundesteuer-abmeldung": {
         "name": {"family_name": "Đorđević", "given_names": "Mira"},
@@ -79,7 +89,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "dog_name": "Rex",
         "breed": "deutscher_schaeferhund",
         "chip": "276098100000042",
-        "reason": "given_away",
+        "reason": "abgegeben",
         "event_date": "2026-11-14",
         "new_keeper_name": {"family_name": "Tierheim Goslar e. V.", "given_names": "-"},
         "new_keeper_address": {"street": "Im Schleeke", "house_number": "120",
@@ -150,7 +160,11 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "address": {"street": "Marktstraße", "house_number": "14", "postcode": "38640",
                     "town": "Goslar"},
         "registration_mark": "GS-JW 1970E",
-        "vehicle_relation": "permanent_user",
+        "vehicle_make": "Škoda",
+        "vehicle_relation": "dauernutzer",
+        "keeper_name": "Harzer Pflegedienst GmbH",
+        "keeper_address": {"street": "Kornstraße", "house_number": "8", "postcode": "38640",
+                           "town": "Goslar"},
         "keeper_confirmation": upload("6a7b8c9d-0e1f-4a2b-9c3d-4e5f6a7b8c9d",
                                       "Bestätigung Arbeitgeber.pdf"),
         "registration_certificate": upload("1f2e3d4c-5b6a-4978-8a6b-5c4d3e2f1a0b",
@@ -181,7 +195,7 @@ def make_input(catalog: Catalog, service_id: str, answers: Mapping[str, Any] | N
         "submitted_at": SUBMITTED, "fee": fee, "channel": "online", "auth_method": "bundid",
         "trust_level": service.min_trust_level, "municipality": catalog.municipality,
         "codelists": catalog.codelists, "message_uuid": MESSAGE_UUID, "created_at": CREATED,
-        "notices": [{"text": n.text, "params": dict(n.params)} for n in findings.notices],
+        "notices": [notice_json(n) for n in findings.notices],
         "file_hashes": {u: hashlib.sha256(u.encode()).hexdigest() for u in upload_ids(answers)},
     }
     values.update(overrides)

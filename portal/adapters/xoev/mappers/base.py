@@ -30,6 +30,9 @@ class MessageType:
     layout: tuple[Node, ...]
     to_view: View = field(default=dict)
     from_view: View = field(default=dict)
+    # Adds what the message carries besides the answers (e.g. the SEPA mandate's creditor and
+    # reference, or the tax rate of each dog); `from_view` then drops it again.
+    enrich: Callable[[MessageInput, dict[str, Any]], dict[str, Any]] | None = None
 
     @property
     def code(self) -> str:
@@ -58,7 +61,10 @@ def build(message: MessageType, inp: MessageInput) -> MappedMessage:
     write_application(doc, inp)
     body = el.sub(doc, message.body)
     unmapped: list[str] = []
-    encode(body, message.layout, message.to_view(inp.answers), ctx, unmapped)
+    view = message.to_view(inp.answers)
+    if message.enrich is not None:
+        view = message.enrich(inp, view)
+    encode(body, message.layout, view, ctx, unmapped)
     xml = etree.tostring(doc, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     return MappedMessage(message.name, xml, tuple(unmapped))
 
