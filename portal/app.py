@@ -13,8 +13,8 @@ from flask_wtf.csrf import CSRFProtect
 from portal.adapters.db.session import Database
 from portal.adapters.xoev.din91379 import Din91379
 from portal.adapters.xoev.mappers import check_definitions
-from portal.config import build_config, project_root
-from portal.definitions.loader import DefinitionError, load_catalog
+from portal.config import ConfigError, build_config, project_root
+from portal.definitions.loader import Catalog, DefinitionError, load_catalog
 from portal.presentation.i18n import init_i18n
 from portal.state import PortalState
 from portal.web.auth.registry import default_registry
@@ -38,10 +38,13 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     problems = check_definitions(catalog.services.values())
     if problems:
         raise DefinitionError(config["FORMS_DIR"], "xoev_message", "; ".join(problems))
+    if config["ENV_NAME"] == "production":
+        check_for_production(catalog)
     state = PortalState(
         db=Database(app.config["DATABASE_URL"]),
         catalog=catalog,
         din=Din91379(Path(config["XOEV_SCHEMAS_DIR"])),
+        din_names=Din91379(Path(config["XOEV_SCHEMAS_DIR"]), "datatypeA"),
         auth=default_registry(),
         timezone=str(config.get("TIMEZONE") or "Europe/Berlin"),
     )
@@ -76,6 +79,17 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_cli(app)
     return app
+
+
+def check_for_production(catalog: Catalog) -> None:
+    """Placeholders (e.g. the SEPA creditor identifier) and missing privacy notices may serve
+    development, never real citizens: production start-up refuses them."""
+    problems = catalog.municipality.production_problems()
+    problems += [f"{s.id}: the service has no privacy notice (privacy:)"
+                 for s in catalog.services.values() if s.privacy is None]
+    if problems:
+        raise ConfigError("The municipality file or service definitions are not ready for "
+                          "production: " + "; ".join(problems))
 
 
 def _register_blueprints(app: Flask, state: PortalState) -> None:

@@ -24,11 +24,13 @@ class PortalState:
     catalog: Catalog
     din: Din91379
     auth: Registry
+    din_names: Din91379 | None = None  # DIN 91379 datatype A, for names of natural persons
     fixed_today: date | None = None
     timezone: str = "Europe/Berlin"
 
     def env(self) -> Env:
-        return Env(self.catalog, self.fixed_today or self.today(), self.din.invalid_chars)
+        names = self.din_names.invalid_chars if self.din_names else (lambda _s: [])
+        return Env(self.catalog, self.fixed_today or self.today(), self.din.invalid_chars, names)
 
     def today(self) -> date:
         """Deadlines run by the authority's calendar (TIMEZONE), not the server's."""

@@ -13,7 +13,7 @@ say() { printf '\n==> %s\n' "$*"; }
 RUNTIME_APT=(python3-venv python3-dev build-essential pkg-config libpango-1.0-0 libpangoft2-1.0-0
   libharfbuzz-subset0 libxml2-dev libxmlsec1-dev libxmlsec1-openssl fonts-dejavu-core fonts-noto-core)
 # Extra packages for the tests: the real servers and tools the tests talk to.
-TEST_APT=(postgresql redis-server chromium poppler-utils libnss3-tools softhsm2 openssl
+TEST_APT=(postgresql redis-server chromium poppler-utils qpdf libnss3-tools softhsm2 openssl
   php-cli php-xml simplesamlphp xmlsec1)
 
 apt_install() {

@@ -54,6 +54,8 @@ class ParseContext:
     today: date
     invalid_chars: Callable[[str], list[str]] = lambda _s: []
     uploads: Mapping[str, UploadRef | Message] = field(default_factory=dict)
+    # Names of natural persons: DIN 91379 datatype A (no digits, no € or §).
+    invalid_name_chars: Callable[[str], list[str]] = lambda _s: []
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ class SubField:
     id: str
     label: LText
     required: bool
-    kind: str  # text | house_number | postcode | country
+    kind: str  # text | name | house_number | postcode | country
     max_length: int = 100
 
 
@@ -82,9 +84,9 @@ SUBFIELDS: dict[FieldType, list[SubField]] = {
         SubField("country", {"de": "Staat", "en": "Country"}, True, "country"),
     ],
     FieldType.PERSON_NAME: [
-        SubField("family_name", {"de": "Familienname", "en": "Family name"}, True, "text", 120),
-        SubField("given_names", {"de": "Vornamen", "en": "Given names"}, True, "text", 120),
-        SubField("birth_name", {"de": "Geburtsname", "en": "Birth name"}, False, "text", 120),
+        SubField("family_name", {"de": "Familienname", "en": "Family name"}, True, "name", 120),
+        SubField("given_names", {"de": "Vornamen", "en": "Given names"}, True, "name", 120),
+        SubField("birth_name", {"de": "Geburtsname", "en": "Birth name"}, False, "name", 120),
     ],
 }
 COUNTRY_CODELIST = "staat"
@@ -286,6 +288,11 @@ def parse_composite(f: FieldDef, form: Mapping[str, list[str]], path: str,
             value, errs = clean_text(raw, sub_path, label, sub.max_length, False, ctx)
             if not errs and sub.kind == "house_number" and value and not HOUSE_NUMBER.match(value):
                 value, errs = None, [_err(sub_path, m.BAD_HOUSE_NUMBER, label=label)]
+            if not errs and sub.kind == "name" and value:
+                bad = ctx.invalid_name_chars(value)
+                if bad:
+                    value, errs = None, [_err(sub_path, m.BAD_NAME_CHARS, label=label,
+                                              chars=" ".join(bad))]
         errors.extend(errs)
         if value is not None:
             values[sub.id] = value

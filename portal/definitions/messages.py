@@ -39,6 +39,11 @@ BAD_CHARS = N_(
     "„%(label)s“ enthält Zeichen, die Behörden nicht verarbeiten können: %(chars)s. "
     "Bitte ersetzen Sie sie, zum Beispiel „ und “ durch \"."
 )
+BAD_NAME_CHARS = N_(
+    "„%(label)s“ darf nur Buchstaben und die in Namen üblichen Zeichen enthalten (Leerzeichen, "
+    "Bindestrich, Apostroph, Punkt, Komma), keine Ziffern oder Sonderzeichen. Nicht erlaubt: "
+    "%(chars)s"
+)
 NOT_A_NUMBER = N_("„%(label)s“ muss eine ganze Zahl sein, zum Beispiel 3.")
 NOT_MONEY = N_("„%(label)s“ muss ein Geldbetrag sein, zum Beispiel 12,50.")
 NUMBER_TOO_SMALL = N_("„%(label)s“ muss mindestens %(min)s sein.")

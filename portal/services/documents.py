@@ -50,7 +50,7 @@ def create_document(session: Session, catalog: Catalog, submission_id: str, xml:
         service=service, submission=submission, files=files, xml_name=XML_NAME,
         xml_sha256=hashlib.sha256(xml).hexdigest(), seal_holder=sealer.holder(),
         seal_level=sealer.level))
-    sealed = sealer.seal(tools.renderer.render(html, embedded))
+    sealed = sealer.seal(tools.renderer.render(html, embedded, producer=sealer.producer))
     document = Document(
         submission_id=submission.id, kind=KIND_SUBMISSION, filename=f"{submission.reference}.pdf",
         size=len(sealed), sha256=hashlib.sha256(sealed).hexdigest(), content=sealed,

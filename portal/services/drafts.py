@@ -32,9 +32,11 @@ class Env:
     catalog: Catalog
     today: date
     invalid_chars: Callable[[str], list[str]] = lambda _s: []
+    invalid_name_chars: Callable[[str], list[str]] = lambda _s: []
 
     def parse_context(self, uploads: Mapping[str, UploadRef | Message] | None = None) -> ParseContext:
-        return ParseContext(self.catalog.codelists, self.today, self.invalid_chars, uploads or {})
+        return ParseContext(self.catalog.codelists, self.today, self.invalid_chars, uploads or {},
+                            self.invalid_name_chars)
 
     def check_context(self, verified: frozenset[str] | None = None) -> CheckContext:
         return CheckContext(self.today, self.catalog.municipality, verified)

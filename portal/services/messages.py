@@ -113,7 +113,8 @@ def build_dms_record(submission: Submission, catalog: Catalog, schemas: MessageS
                      application_xml: bytes, *, pdf: bytes | None = None,
                      attachments: Sequence[Upload] = (), now: datetime | None = None,
                      process_id: UUID | None = None, container_id: str | None = None,
-                     storage_location: str | None = None) -> XdomeaPackage:
+                     storage_location: str | None = None,
+                     timezone: str = "Europe/Berlin") -> XdomeaPackage:
     """`FVDaten.SGOAblegen.0605` with the application XML, the sealed PDF (when there is one)
     and the uploads as documents, validated against the xdomea 3.0.0 schema files."""
     service = _service(submission, catalog)
@@ -133,6 +134,8 @@ def build_dms_record(submission: Submission, catalog: Catalog, schemas: MessageS
         container_id=container_id,
         storage_location=storage_location,
         product_version=product_version(),
+        timezone=timezone,
+        test=submission.auth_method in TEST_AUTH_METHODS,
     )
     package = build_record(record)
     problems = schemas.validate_xdomea(package.message) + package_problems(package)

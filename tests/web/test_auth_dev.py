@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -9,6 +11,7 @@ from flask.testing import FlaskClient
 from portal import create_app
 from portal.config import ConfigError
 from tests.conftest import sign_in
+from tests.production import production_municipality
 
 
 def test_level_too_low_is_explained_with_a_way_forward(client: FlaskClient) -> None:
@@ -64,8 +67,9 @@ def test_sign_out(client: FlaskClient) -> None:
     assert client.get("/meine-antraege").status_code == 302
 
 
-def test_dev_sign_in_is_refused_in_production(database_url: str) -> None:
-    production = {"ENV_NAME": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": database_url}
+def test_dev_sign_in_is_refused_in_production(database_url: str, tmp_path: Path) -> None:
+    production = {"ENV_NAME": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": database_url,
+                  "MUNICIPALITY_FILE": str(production_municipality(tmp_path))}
     app = create_app(production)
     client = app.test_client()
     assert client.get("/anmelden/entwicklung").status_code == 404

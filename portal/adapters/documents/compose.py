@@ -8,7 +8,7 @@ is the authority's record, and the citizen's copy must be the same file.
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,8 @@ from portal.adapters.documents.content import DocumentInput, DocumentTools
 from portal.adapters.documents.render import PdfRenderer
 from portal.adapters.documents.seal import Sealer, SealSettings
 from portal.adapters.documents.verify import load_trust_roots
+from portal.adapters.xoev.model import TEST_AUTH_METHODS
+from portal.definitions.sepa import mandate
 from portal.presentation.i18n import level_name, t
 from portal.presentation.summary import summarize
 from portal.state import portal_state
@@ -29,6 +31,10 @@ CHANNELS = {"online": "Online-Dienst", "counter": "Vor Ort (Bürgerbüro)"}
 AUTH_LABELS = {"counter": "Persönlich vorgesprochen, Ausweisdokument geprüft"}
 GENERIC_TEMPLATE = "documents/submission.html"
 EXTENSION_KEY = "portal.documents"
+
+
+def local_date(value: datetime, zone: str) -> date:
+    return value.astimezone(ZoneInfo(zone)).date()
 
 
 def local_time(value: datetime, zone: str) -> str:
@@ -44,6 +50,7 @@ class FlaskComposer:
         state = portal_state(self.app)
         municipality = state.catalog.municipality
         submission = doc.submission
+        zone = self.app.config.get("TIMEZONE", "Europe/Berlin")
         with self.app.app_context(), force_locale(LANGUAGE):
             method = state.auth.get(submission.auth_method)
             method_label = (t(method.label) if method else
@@ -65,6 +72,10 @@ class FlaskComposer:
                 "xml_sha256": doc.xml_sha256,
                 "seal_holder": doc.seal_holder,
                 "seal_level": doc.seal_level,
+                "mandate": mandate(doc.service, submission.answers, municipality,
+                                   submission.reference, local_date(submission.submitted_at,
+                                                                    zone)),
+                "test_submission": submission.auth_method in TEST_AUTH_METHODS,
             }
             # A service may bring its own layout: templates/documents/<service id>.html.
             template = self.app.jinja_env.select_template(

@@ -6,11 +6,14 @@ Nothing is fetched while rendering: the document's CSS is inline, fonts are syst
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import pydyf
 from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -46,13 +49,42 @@ class OfflineFetcher(URLFetcher):
         raise ValueError(f"documents load nothing from outside: {url}")
 
 
+def ascii_file_name(name: str) -> str:
+    """A file specification's /F: printable ASCII only (ISO 32000-1, 7.11.2 and 7.11.3: /F is
+    the compatibility name, the real name goes into the Unicode /UF)."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^\x20-\x7e]|[/\\]", "_", folded).strip() or "datei"
+
+
+class Finisher:
+    """Corrects what WeasyPrint writes for PDF/A-3 associated files before the PDF is
+    serialised: every file once in the catalog's /AF (ISO 19005-3, 6.8: the associated files
+    of the document; WeasyPrint 70 lists each twice), an ASCII /F beside the real /UF, and,
+    when given, the Info /Producer the sealer will also write into the XMP metadata, so that
+    both agree after sealing (ISO 19005-3, 6.6.2.3.1: Info and XMP must be equivalent)."""
+
+    def __init__(self, producer: str | None = None) -> None:
+        self.producer = producer
+
+    def __call__(self, document: Any, pdf: pydyf.PDF) -> None:
+        if "AF" in pdf.catalog:
+            # References are bytes like b"9 0 R"; keep the first of each, in order.
+            pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(pdf.catalog["AF"]))
+        for obj in pdf.objects:
+            if isinstance(obj, dict) and obj.get("Type") == "/Filespec" and "UF" in obj:
+                obj["F"] = pydyf.String(ascii_file_name(str(getattr(obj["UF"], "string", ""))))
+        if self.producer:
+            pdf.info["Producer"] = pydyf.String(self.producer)
+
+
 class PdfRenderer:
     """Stateless apart from options; one instance can serve every document of a process."""
 
     def __init__(self, variant: str = PDF_VARIANT) -> None:
         self.variant = variant
 
-    def render(self, html: str, files: Sequence[EmbeddedFile] = ()) -> bytes:
+    def render(self, html: str, files: Sequence[EmbeddedFile] = (),
+               producer: str | None = None) -> bytes:
         fetcher = OfflineFetcher(files)
         attachments = [
             Attachment(url=f"{SCHEME}{index}", url_fetcher=fetcher, name=item.name,
@@ -61,6 +93,7 @@ class PdfRenderer:
             for index, item in enumerate(files)
         ]
         document = HTML(string=html, url_fetcher=fetcher, base_url=SCHEME)
-        pdf = document.write_pdf(pdf_variant=self.variant, attachments=attachments)
+        pdf = document.write_pdf(pdf_variant=self.variant, attachments=attachments,
+                                 finisher=Finisher(producer))
         assert isinstance(pdf, bytes)
         return pdf

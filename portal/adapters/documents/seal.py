@@ -181,6 +181,13 @@ class Sealer:
         return cls(signer, timestamper)
 
     @property
+    def producer(self) -> str:
+        """What pyHanko writes as the XMP producer when it seals; the renderer writes the
+        same into the Info dictionary, so that both agree in the sealed file."""
+        from pyhanko.pdf_utils.metadata.model import VENDOR
+        return str(VENDOR)
+
+    @property
     def level(self) -> str:
         return "PAdES B-T" if self.timestamper else "PAdES B-B"
 

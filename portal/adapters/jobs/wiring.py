@@ -84,7 +84,8 @@ class XdomeaRecords:
             package = build_dms_record(submission, self.state.catalog,
                                        load_schemas(self.schemas_dir), xml, pdf=pdf,
                                        attachments=attachments(session, submission),
-                                       process_id=UUID(process_id))
+                                       process_id=UUID(process_id),
+                                       timezone=self.state.timezone)
         except InvalidMessage as exc:
             raise MessageRejected([(p.xpath, p.reason) for p in exc.problems]) from exc
         # A fixed ZIP date: the same package gives the same bytes on every retry.

@@ -11,7 +11,8 @@ DIN_SCHEMA = Path("xoev/din/91379/2022-08/din-norm-91379-datatypes.xsd")
 
 
 class Din91379:
-    """`invalid_chars(text)` lists the characters outside DIN 91379 datatype C."""
+    """`invalid_chars(text)` lists the characters outside DIN 91379 datatype C (or the
+    datatype given, e.g. "datatypeA" for names of natural persons)."""
 
     def __init__(self, schemas_dir: Path, datatype: str = "datatypeC") -> None:
         schema = xmlschema.XMLSchema(str(schemas_dir / DIN_SCHEMA))

@@ -8,6 +8,13 @@ from within a Fachverfahren session, which the portal does not have.
 xdomea 3.0.0 has no inline file content: a `Primaerdokument` names a file (`<UUID>_name`) that
 travels next to the message. The record is therefore a package of the message and its files,
 zipped the usual xdomea way (`<ProzessID>_FVDaten.SGOAblegen.0605.zip`).
+
+The application is one case (Vorgang) with two documents: the XÖV message and the sealed PDF,
+the application document; the citizen's uploads are its `Anlage`s. The sealed PDF says that
+its seal is embedded (`SignaturSiegel`). Every file names its format and the format's
+version. The receipt date is the authority's calendar day (Europe/Berlin), the day the PDF
+prints. A drop into an import folder has no way back, so the message asks for no receipt
+confirmation (`Empfangsbestaetigung` 0; the schema fixes `Importbestaetigung` to 1).
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID, uuid5
+from zoneinfo import ZoneInfo
 
 from lxml import etree
 
@@ -27,6 +35,10 @@ from portal.adapters.xoev.model import PRODUCT, Problem
 from portal.definitions.municipality import Municipality
 
 XDOMEA_NS = "urn:xoev-de:xdomea:schema:3.0.0"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+# The message names the schema it conforms to (xsi:schemaLocation: namespace and the entry
+# point of the xdomea 3.0.0 schema files), as xdomea's conformance rules ask.
+SCHEMA_LOCATION = f"{XDOMEA_NS} xdomea.xsd"
 MESSAGE = "FVDaten.SGOAblegen.0605"
 # Code list "Dateiformat" of the AG xdomea (urn:xoev-de:xdomea:codeliste:dateiformat),
 # version 1.0. Part of the transport standard, not of the forms, so it is kept here.
@@ -52,6 +64,7 @@ class RecordFile:
     kind: str
     format_version: str = ""
     archival: bool = False
+    sealed: bool = False  # carries an embedded signature or seal (PAdES)
 
 
 @dataclass(frozen=True)
@@ -70,8 +83,12 @@ class RecordInput:
     attachments: Sequence[RecordFile] = ()
     container_id: str | None = None
     storage_location: str | None = None
-    receipt_requested: bool = True
+    # A folder drop has no return channel: ask for no receipt confirmation.
+    receipt_requested: bool = False
     product_version: str = "0.1.0"
+    pdf_sealed: bool = True  # the PDF is the sealed document of the documents adapter
+    timezone: str = "Europe/Berlin"  # the authority's calendar for the receipt date
+    test: bool = False  # made from a test sign-in: the subject says so
 
 
 @dataclass(frozen=True)
@@ -113,6 +130,37 @@ def pdf_version(content: bytes) -> str:
     return match.group(1).decode() if match else ""
 
 
+def jpeg_version(content: bytes) -> str:
+    """JFIF version from the APP0 segment (e.g. 1.01), else the Exif version of an Exif file
+    (tag 0x9000, e.g. 2.32), else the JPEG standard itself."""
+    jfif = re.match(rb"\xff\xd8\xff\xe0..JFIF\x00(.)(.)", content[:20], re.DOTALL)
+    if jfif:
+        return f"{jfif.group(1)[0]}.{jfif.group(2)[0]:02d}"
+    exif = re.search(rb"(?:\x90\x00\x00\x07|\x00\x90\x07\x00)....(\d\d)(\d\d)",
+                     content[:65536], re.DOTALL)
+    if exif and content[:2] == b"\xff\xd8":
+        return f"Exif {int(exif.group(1))}.{exif.group(2).decode()}"
+    return "ISO/IEC 10918-1"
+
+
+def format_version(record_file: RecordFile, code: str) -> str:
+    """The version the format code needs (xdomea FormatType/Version is mandatory)."""
+    if record_file.format_version:
+        return record_file.format_version
+    if record_file.content_type == "application/pdf":
+        return pdf_version(record_file.content) or "unbekannt"
+    if record_file.content_type in ("image/jpeg", "image/jpg"):
+        return jpeg_version(record_file.content)
+    if record_file.content_type == "image/png":
+        # A PNG file names no version; the current specification (W3C PNG, ISO/IEC 15948)
+        # keeps the format of PNG 1.2, which every PNG decoder reads.
+        return "1.2"
+    if record_file.content_type == "application/xml":
+        match = re.match(rb'<\?xml version=["\'](\d\.\d)', record_file.content[:64])
+        return match.group(1).decode() if match else "1.0"
+    return "unbekannt"
+
+
 def build_record(inp: RecordInput) -> XdomeaPackage:
     files = [RecordFile(f"{inp.message_name}.xml", inp.application_xml, "application/xml",
                         f"Antragsdaten {inp.reference} ({inp.message_name})",
@@ -120,9 +168,9 @@ def build_record(inp: RecordInput) -> XdomeaPackage:
     if inp.pdf is not None:
         files.append(RecordFile(f"{inp.reference}.pdf", inp.pdf, "application/pdf",
                                 f"Antrag {inp.reference}", "Antrag (PDF)",
-                                inp.pdf_format_version, archival=True))
-    files.extend(inp.attachments)
-    doc = etree.Element(X + MESSAGE, nsmap={"xdomea": XDOMEA_NS})
+                                inp.pdf_format_version, archival=True, sealed=inp.pdf_sealed))
+    doc = etree.Element(X + MESSAGE, nsmap={"xdomea": XDOMEA_NS, "xsi": XSI_NS})
+    doc.set(f"{{{XSI_NS}}}schemaLocation", SCHEMA_LOCATION)
     _head(doc, inp)
     item = _sub(doc, "SchriftgutobjektZumAblegen")
     _sub(item, "FachverfahrenObjektID", inp.reference)
@@ -131,12 +179,16 @@ def build_record(inp: RecordInput) -> XdomeaPackage:
     case = _sub(_sub(item, "Schriftgutobjekt"), "Vorgang")
     _sub(_sub(case, "Identifikation"), "ID", str(uuid5(inp.process_id, "vorgang")))
     meta = _sub(case, "AllgemeineMetadaten")
-    _sub(meta, "Betreff", f"{inp.service_title} – {inp.reference}")
+    prefix = "TEST – " if inp.test else ""
+    _sub(meta, "Betreff", f"{prefix}{inp.service_title} – {inp.reference}")
     _sub(meta, "Kennzeichen", inp.reference)
     _sub(case, "Typ", "Antrag")
     stored: dict[str, bytes] = {}
     for number, record_file in enumerate(files, 1):
-        stored.update(_document(case, inp, number, record_file))
+        # The uploads are annexes of the application document (the PDF; the XML without one).
+        annexes = inp.attachments if number == len(files) else ()
+        stored.update(_document(case, "Dokument", inp, f"dokument/{number}", record_file,
+                                number, annexes))
     if inp.storage_location:
         _sub(item, "Ablageort", inp.storage_location)
     xml = etree.tostring(doc, xml_declaration=True, encoding="UTF-8", pretty_print=True)
@@ -175,17 +227,20 @@ def _institution(parent: etree._Element, municipality: Municipality) -> None:
     _sub(institution, "Kurzbezeichnung", municipality.short_name)
 
 
-def _document(case: etree._Element, inp: RecordInput, number: int,
-              record_file: RecordFile) -> dict[str, bytes]:
-    doc_id = uuid5(inp.process_id, f"dokument/{number}")
-    document = _sub(case, "Dokument")
+def _document(parent: etree._Element, tag: str, inp: RecordInput, key: str,
+              record_file: RecordFile, number: int,
+              annexes: Sequence[RecordFile] = ()) -> dict[str, bytes]:
+    doc_id = uuid5(inp.process_id, key)
+    document = _sub(parent, tag)
     ident = _sub(document, "Identifikation")
     _sub(ident, "ID", str(doc_id))
-    _sub(ident, "NummerImUebergeordnetenContainer", str(number))
+    if tag == "Dokument":
+        _sub(ident, "NummerImUebergeordnetenContainer", str(number))
     meta = _sub(document, "AllgemeineMetadaten")
     _sub(meta, "Betreff", record_file.title)
     _sub(meta, "Kennzeichen", inp.reference)
-    _sub(document, "Posteingangsdatum", inp.submitted_at.date().isoformat())
+    received = inp.submitted_at.astimezone(ZoneInfo(inp.timezone)).date()
+    _sub(document, "Posteingangsdatum", received.isoformat())
     _sub(document, "Typ", record_file.kind)
     version = _sub(document, "Version")
     _sub(version, "Nummer", "1")
@@ -198,15 +253,23 @@ def _document(case: etree._Element, inp: RecordInput, number: int,
     etree.SubElement(name, "code").text = code
     if code == FORMAT_OTHER:
         _sub(fmt, "SonstigerName", record_file.content_type)
-    _sub(fmt, "Version", record_file.format_version
-         or (pdf_version(record_file.content) if code == "018" else ""))
+    _sub(fmt, "Version", format_version(record_file, code))
     primary = _sub(fmt, "Primaerdokument")
     stored_name = f"{doc_id}_{ascii_name(record_file.filename, record_file.content_type)}"
     _sub(primary, "Dateiname", stored_name)
     _sub(primary, "DateinameOriginal", record_file.filename)
     _sub(primary, "Ersteller", PRODUCT)
     _sub(primary, "DatumUhrzeit", inp.submitted_at.isoformat(timespec="milliseconds"))
-    return {stored_name: record_file.content}
+    if record_file.sealed:
+        seal = _sub(primary, "SignaturSiegel")
+        _sub(seal, "SignaturSiegelEingebettet", "1")
+    stored = {stored_name: record_file.content}
+    for index, annex in enumerate(annexes, 1):
+        stored.update(_document(document, "Anlage", inp, f"{key}/anlage/{index}", annex,
+                                index))
+    if tag == "Anlage":
+        _sub(document, "Nummer", str(number))
+    return stored
 
 
 def package_problems(package: XdomeaPackage) -> list[Problem]:
