@@ -89,4 +89,11 @@ def init_i18n(app: Flask, translations_dir: str) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translations_dir
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals.update(t=t, msg=msg, lang=lang, level_name=level_name)
-    app.jinja_env.filters.update(money=money, date=fmt_date, filesize=filesize)
+    app.jinja_env.filters.update(money=money, date=fmt_date, filesize=filesize,
+                                 code_name=code_name)
+
+
+def code_name(code: str, codelist: Any) -> str:
+    """The name of a code in the current language (the code itself when the list lacks it)."""
+    entry = codelist.entry(code) if codelist is not None else None
+    return t(entry.name) if entry is not None else code

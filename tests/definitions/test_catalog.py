@@ -145,6 +145,7 @@ def test_catalog_has_the_code_lists(catalog: Catalog) -> None:
     assert set(catalog.codelists) == {
         "ags", "geschlecht", "staatsangehoerigkeit", "staat", "hunderasse",
         "hundesteuer_abmeldegrund", "befreiungsgrund", "wohnungsstatus", "verhaeltnis_fahrzeug",
+        "hund_geschlecht",
     }
 
 
@@ -254,7 +255,8 @@ def test_municipality_file(municipality: Municipality) -> None:
     for department in municipality.departments:
         assert department.name.get("en")
         assert department.email and department.email.endswith("@goslar.de")
-    assert set(municipality.tariff("hundesteuer")) == {"first", "second", "further", "dangerous"}
+    assert {"first", "second", "further", "dangerous", "dangerous_breeds", "reliefs",
+            "counting"} <= set(municipality.tariff("hundesteuer"))
     streets = [s for zone in municipality.parking_zones for s in zone.streets]
     assert len(streets) == len(set(streets)), "a street belongs to one zone only"
     assert 3 <= len(municipality.parking_zones) <= 4
@@ -278,10 +280,10 @@ def test_wrong_field_type(tmp_path: Path) -> None:
 def test_wrong_field_type_inside_a_group(tmp_path: Path) -> None:
     forms = copy_forms(tmp_path)
     target = forms / "hundesteuer-anmeldung.yaml"
-    edit(target, lambda d: d["steps"][1]["fields"][1]["fields"][6].update(type="chip"))
+    edit(target, lambda d: d["steps"][1]["fields"][2]["fields"][7].update(type="chip"))
     error = load_broken(forms)
     assert error.file == str(target)
-    assert error.path == "steps[1].fields[1].fields[6].type"
+    assert error.path == "steps[1].fields[2].fields[7].type"
 
 
 def test_unknown_codelist(tmp_path: Path) -> None:
@@ -305,14 +307,14 @@ def test_condition_on_unknown_field(tmp_path: Path) -> None:
     target = forms / "hundesteuer-anmeldung.yaml"
 
     def change(d: dict[str, Any]) -> None:
-        s, f = field_index(d, "exemption_reason")
-        d["steps"][s]["fields"][f]["visible_if"]["field"] = "exemption_wanted"
+        s, f = field_index(d, "account_holder")
+        d["steps"][s]["fields"][f]["visible_if"]["field"] = "holder_differs"
 
     edit(target, change)
     error = load_broken(forms)
     assert error.file == str(target)
-    assert error.path == "steps[2].fields[1].visible_if"
-    assert error.reason == "refers to unknown field 'exemption_wanted'"
+    assert error.path == "steps[2].fields[3].visible_if"
+    assert error.reason == "refers to unknown field 'holder_differs'"
 
 
 def test_condition_on_a_field_of_another_group_item_is_unknown(tmp_path: Path) -> None:
@@ -321,7 +323,7 @@ def test_condition_on_a_field_of_another_group_item_is_unknown(tmp_path: Path) -
     target = forms / "hundesteuer-anmeldung.yaml"
 
     def change(d: dict[str, Any]) -> None:
-        s, f = field_index(d, "exemption_requested")
+        s, f = field_index(d, "sepa_mandate")
         d["steps"][s]["fields"][f]["visible_if"] = {"field": "dangerous", "equals": True}
 
     edit(target, change)
@@ -494,20 +496,21 @@ HAPPY_PATHS: dict[str, tuple[Form, dict[str, UploadRef], str]] = {
         **_address("address", "Marktstraße", "5", "38640", "Goslar"),
         "phone": ["05321 704-0"], "email": ["anna@example.de"],
         "dogs_already_taxed": ["1"], "dogs.count": ["1"],
-        "dogs.0.name": ["Luna"], "dogs.0.breed": ["mischling"], "dogs.0.colour": ["braun"],
-        "dogs.0.sex": ["female"], "dogs.0.birth_date": ["01.05.2024"],
+        "dogs.0.name": ["Luna"], "dogs.0.breed": ["mischling"],
+        "dogs.0.listed_breed_cross": ["no"], "dogs.0.colour": ["braun"],
+        "dogs.0.sex": ["huendin"], "dogs.0.birth_date": ["01.05.2024"],
         "dogs.0.chip": ["276098100123456"], "dogs.0.keeping_since": ["15.03.2026"],
-        "dogs.0.dangerous": ["no"], "dogs.0.moved_from_elsewhere": ["yes"],
+        "dogs.0.dangerous": ["no"], "dogs.0.relief_requested": ["no"],
+        "dogs.0.moved_from_elsewhere": ["yes"],
         "dogs.0.previous_municipality": ["Bad Harzburg"],
-        "exemption_requested": ["no"],
         "sepa_mandate": ["yes"], "iban": ["DE02 1203 0000 0000 2020 51"],
-        "account_holder": ["Anna Muster"],
+        "account_holder_differs": ["no"],
     }, {}, "192.00"),
     "hundesteuer-abmeldung": ({
         **_name("name", "Muster", "Anna"),
         **_address("address", "Marktstraße", "5", "38640", "Goslar"),
         "tax_tag_number": ["0815"], "dog_name": ["Bello"], "breed": ["beagle"],
-        "reason": ["died"], "event_date": ["20.03.2026"],
+        "chip": ["276098100123456"], "reason": ["verstorben"], "event_date": ["20.03.2026"],
     }, {"proof": UPLOAD}, "0.00"),
     "wohnsitz-anmeldung": ({
         **_address("new_address", "Bäckerstraße", "3", "38640", "Goslar"),
@@ -539,7 +542,9 @@ HAPPY_PATHS: dict[str, tuple[Form, dict[str, UploadRef], str]] = {
     "bewohnerparkausweis": ({
         **_name("name", "Muster", "Anna"),
         **_address("address", "Bäckerstraße", "3", "38640", "Goslar"),
-        "registration_mark": ["gs ab 123"], "vehicle_relation": ["permanent_user"],
+        "registration_mark": ["gs ab 123"], "vehicle_make": ["Opel"],
+        "vehicle_relation": ["dauernutzer"], "keeper_name": ["Harzer Pflegedienst GmbH"],
+        **_address("keeper_address", "Kornstraße", "8", "38640", "Goslar"),
         "private_parking_available": ["no"], "validity_months": ["6"],
         "start_date": ["01.04.2026"],
     }, {"keeper_confirmation": UPLOAD, "registration_certificate": UPLOAD}, "15.35"),

@@ -368,35 +368,38 @@ def test_hidden_field_is_dropped_without_errors() -> None:
 
 def test_required_if_makes_a_visible_field_required() -> None:
     result = run(hst(), {"sepa_mandate": ["yes"]}, step=hst_step("payment"))
-    assert errors(result) == {"iban": m.REQUIRED, "account_holder": m.REQUIRED}
+    assert errors(result) == {"iban": m.REQUIRED, "account_holder_differs": m.REQUIRED_CHOICE}
     result = run(hst(), {"sepa_mandate": ["yes"], "iban": ["DE03120300000000202051"],
-                         "account_holder": ["Anna Muster"]}, step=hst_step("payment"))
+                         "account_holder_differs": ["no"]}, step=hst_step("payment"))
     assert errors(result) == {"iban": m.BAD_IBAN}
 
 
 def test_condition_chain() -> None:
-    step = hst_step("exemption")
-    result = run(hst(), {"exemption_requested": ["yes"], "exemption_reason": ["other"]},
-                 step=step)
-    assert errors(result) == {"exemption_details": m.REQUIRED, "exemption_proof": m.REQUIRED_FILE}
+    step = hst_step("payment")
+    result = run(hst(), {"sepa_mandate": ["yes"], "iban": ["DE02120300000000202051"],
+                         "account_holder_differs": ["yes"]}, step=step)
+    assert set(errors(result)) == {"account_holder", "account_holder_address.street",
+                                   "account_holder_address.house_number",
+                                   "account_holder_address.postcode",
+                                   "account_holder_address.town"}
     # The browser may still send the inputs of hidden fields: a hidden answer must not keep
     # the fields that depend on it visible or required.
-    result = run(hst(), {"exemption_requested": ["no"], "exemption_reason": ["other"],
-                         "exemption_details": ["x"]}, step=step)
-    assert result.errors == [] and result.values == {"exemption_requested": False}
-    pruned = prune_hidden(hst(), {"exemption_requested": False, "exemption_reason": "other",
-                                  "exemption_details": "x"})
-    assert pruned == {"exemption_requested": False}
+    result = run(hst(), {"sepa_mandate": ["no"], "account_holder_differs": ["yes"],
+                         "account_holder": ["x"]}, step=step)
+    assert result.errors == [] and result.values == {"sepa_mandate": False}
+    pruned = prune_hidden(hst(), {"sepa_mandate": False, "account_holder_differs": True,
+                                  "account_holder": "x"})
+    assert pruned == {"sepa_mandate": False}
 
 
 def test_condition_with_in() -> None:
     service = CATALOG.services["hundesteuer-abmeldung"]
     step = [s.id for s in service.steps].index("reason")
-    died = run(service, {"reason": ["died"], "event_date": ["20.03.2026"]}, step=step)
+    died = run(service, {"reason": ["verstorben"], "event_date": ["20.03.2026"]}, step=step)
     assert errors(died) == {"proof": m.REQUIRED_FILE}
-    moved = run(service, {"reason": ["moved_away"], "event_date": ["20.03.2026"]}, step=step)
+    moved = run(service, {"reason": ["weggezogen"], "event_date": ["20.03.2026"]}, step=step)
     assert moved.errors == []
-    given = run(service, {"reason": ["given_away"], "event_date": ["20.03.2026"]}, step=step,
+    given = run(service, {"reason": ["abgegeben"], "event_date": ["20.03.2026"]}, step=step,
                 context=ctx(uploads={"proof": UPLOAD}))
     assert set(errors(given)) == {
         "new_keeper_name.family_name", "new_keeper_name.given_names",
@@ -443,8 +446,8 @@ def test_combined_conditions() -> None:
 
 def dog(i: int, **override: str) -> Form:
     base = {"name": "Bello", "breed": "labrador_retriever", "colour": "schwarz",
-            "sex": "male", "birth_date": "01.05.2024", "keeping_since": "01.03.2026",
-            "dangerous": "no", "moved_from_elsewhere": "no"}
+            "sex": "ruede", "birth_date": "01.05.2024", "keeping_since": "01.03.2026",
+            "dangerous": "no", "relief_requested": "no", "moved_from_elsewhere": "no"}
     base.update(override)
     return {f"dogs.{i}.{k}": [v] for k, v in base.items()}
 
@@ -458,14 +461,15 @@ def dogs_form(*items: Form, count: int | None = None) -> Form:
 
 
 def test_group_items_are_parsed() -> None:
-    result = run(hst(), dogs_form(dog(0), dog(1, name="Luna", sex="female",
+    result = run(hst(), dogs_form(dog(0), dog(1, name="Luna", sex="huendin",
                                              chip="276098100123456")), step=hst_step("dogs"))
     assert result.errors == []
     assert result.values["dogs_already_taxed"] == 0
     first, second = result.values["dogs"]
     assert first == {"name": "Bello", "breed": "labrador_retriever", "colour": "schwarz",
-                     "sex": "male", "birth_date": "2024-05-01", "keeping_since": "2026-03-01",
-                     "dangerous": False, "moved_from_elsewhere": False}
+                     "sex": "ruede", "birth_date": "2024-05-01", "keeping_since": "2026-03-01",
+                     "dangerous": False, "relief_requested": False,
+                     "moved_from_elsewhere": False}
     assert second["chip"] == "276098100123456"
 
 
@@ -485,10 +489,22 @@ def test_group_sibling_conditions() -> None:
     shown = run(hst(), dogs_form(dog(0, moved_from_elsewhere="yes",
                                      previous_municipality="Bad Harzburg")), step=step)
     assert shown.values["dogs"][0]["previous_municipality"] == "Bad Harzburg"
-    other = run(hst(), dogs_form(dog(0, breed="sonstige")), step=step)
+    other = run(hst(), dogs_form(dog(0, breed="sonstige", listed_breed_cross="no")), step=step)
     assert errors(other) == {"dogs.0.breed_details": m.REQUIRED}
-    mix = run(hst(), dogs_form(dog(0, breed="mischling")), step=step)
+    mix = run(hst(), dogs_form(dog(0, breed="mischling", listed_breed_cross="no")), step=step)
     assert mix.errors == []
+    # Hundesteuersatzung Goslar: a listed breed (or a cross with one) is asked for its
+    # temperament test, and a passed test needs its certificate.
+    listed = run(hst(), dogs_form(dog(0, breed="pit_bull_terrier")), step=step)
+    assert errors(listed) == {"dogs.0.temperament_test": m.REQUIRED_CHOICE}
+    cross = run(hst(), dogs_form(dog(0, breed="mischling", listed_breed_cross="yes",
+                                     temperament_test="yes")), step=step)
+    assert errors(cross) == {"dogs.0.temperament_test_certificate": m.REQUIRED_FILE}
+    untested = run(hst(), dogs_form(dog(0, breed="mastino", temperament_test="no")), step=step)
+    assert untested.errors == [] and untested.values["dogs"][0]["temperament_test"] is False
+    # Another breed is never asked: the answer is dropped.
+    plain = run(hst(), dogs_form(dog(0, temperament_test="no")), step=step)
+    assert "temperament_test" not in plain.values["dogs"][0]
 
 
 def test_group_minimum() -> None:
@@ -522,7 +538,7 @@ def test_check_step_and_prune_hidden() -> None:
     service = hst()
     payment = service.steps[hst_step("payment")]
     assert {e.path for e in check_step(payment, {"sepa_mandate": True})} == {
-        "iban", "account_holder"}
+        "iban", "account_holder_differs"}
     dogs_step = service.steps[hst_step("dogs")]
     assert {e.path for e in check_step(dogs_step, {"dogs_already_taxed": 0, "dogs": [
         {"name": "Bello"}]})} >= {"dogs.0.breed", "dogs.0.colour", "dogs.0.dangerous"}

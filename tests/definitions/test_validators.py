@@ -14,6 +14,7 @@ from portal.definitions.validators import (
     VALIDATORS,
     CheckContext,
     Findings,
+    add_months,
     run_validators,
 )
 
@@ -224,9 +225,54 @@ def test_hundesteuer_validators() -> None:
     assert [e.path for e in found.errors] == ["dogs.0.keeping_since"]
 
 
+def test_transponder_required_for_a_dog_older_than_six_months_section_4_nhundg() -> None:
+    """§ 4 Satz 1 NHundG: a dog older than six months is marked with a transponder; its number
+    is required then, and optional for a younger puppy."""
+    refs = service_validators("hundesteuer-anmeldung")
+    assert ("transponder_after_months", {"group": "dogs", "birth": "birth_date",
+                                         "chip": "chip", "months": 6}) in refs
+    old = {"birth_date": "2025-09-26", "keeping_since": "2026-03-01"}  # 6 months + 1 day
+    young = {"birth_date": "2025-09-27", "keeping_since": "2026-03-01"}  # exactly 6 months
+    found = run_validators(refs, {"dogs": [old, young]}, CTX)
+    assert [e.path for e in found.errors] == ["dogs.0.chip"]
+    assert "§ 4 Satz 1 NHundG" in found.errors[0].message.text
+    chipped = dict(old, chip="276098100123456")
+    assert run_validators(refs, {"dogs": [chipped, young]}, CTX).errors == []
+
+
+def test_add_months_keeps_the_day_or_takes_the_months_last() -> None:
+    assert add_months(date(2025, 8, 31), 6) == date(2026, 2, 28)
+    assert add_months(date(2025, 9, 27), 6) == date(2026, 3, 27)
+    assert add_months(date(2024, 11, 30), 3) == date(2025, 2, 28)
+
+
 def test_parking_permit_validators() -> None:
     refs = service_validators("bewohnerparkausweis")
-    assert refs == [("parking_zone", {"field": "address"})]
+    assert ("parking_zone", {"field": "address"}) in refs
     found = run_validators(refs, address("Bäckerstraße"), CTX)
     assert found.errors == [] and len(found.notices) == 1
     assert run_validators(refs, address("Rammelsberger Straße"), CTX).errors
+
+
+def test_parking_address_without_eid_is_flagged_for_the_back_office() -> None:
+    """Bewohnerparkausweis: main residence in the zone (§ 45 Abs. 1b Satz 1 Nr. 2a StVO). At
+    trust level 4 the eID address is used and locked; otherwise a notice with the code
+    'unverified:address' tells the back office to check the population register."""
+    refs = service_validators("bewohnerparkausweis")
+    answers = address("Bäckerstraße")
+    unverified = run_validators(refs, answers, CheckContext(TODAY, GOSLAR, frozenset()))
+    codes = [n.code for n in unverified.notices]
+    assert codes.count("unverified:address") == 1
+    verified = run_validators(refs, answers, CheckContext(TODAY, GOSLAR, frozenset({"address"})))
+    assert "unverified:address" not in [n.code for n in verified.notices]
+    # Without knowing the identity (e.g. a bare definition check) nothing is claimed.
+    assert "unverified:address" not in [n.code for n in run_validators(refs, answers, CTX).notices]
+
+
+def test_dog_deregistration_needs_the_transponder_or_the_tax_reference() -> None:
+    """Goslar identifies dogs by their transponder number since January 2023 (no tax tags):
+    the deregistration names the chip or the Kassenzeichen."""
+    refs = service_validators("hundesteuer-abmeldung")
+    assert [e.path for e in run_validators(refs, {}, CTX).errors] == ["chip"]
+    assert run_validators(refs, {"chip": "276098100000042"}, CTX).errors == []
+    assert run_validators(refs, {"tax_reference": "4711.0815"}, CTX).errors == []

@@ -123,7 +123,13 @@ def _pattern(validator: Any, value: str, din_c: Any) -> str:
         bad = [c for c in dict.fromkeys(value) if not c.isspace() and not din_c.is_valid(c)]
         shown = " ".join(f"„{c}“ (U+{ord(c):04X})" for c in bad) or "eine Zeichenfolge"
         return f"Enthält Zeichen außerhalb von DIN 91379 (Datentyp C): {shown}."
-    type_name = getattr(getattr(validator, "parent", None), "local_name", None) or ""
+    parent = getattr(validator, "parent", None)
+    type_name = getattr(parent, "local_name", None) or ""
+    if type_name == "datatypeA" and parent is not None:
+        bad = [c for c in dict.fromkeys(value) if not c.isspace() and not parent.is_valid(c)]
+        shown = " ".join(f"„{c}“ (U+{ord(c):04X})" for c in bad) or "eine Zeichenfolge"
+        return ("Enthält Zeichen, die in Namen natürlicher Personen nicht zulässig sind "
+                f"(DIN 91379 Datentyp A): {shown}.")
     if type_name.startswith("Text") and any(c in value for c in "\t\n\r"):
         return "Der Text darf keinen Zeilenumbruch und keinen Tabulator enthalten."
     if type_name in FORMATS:

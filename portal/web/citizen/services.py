@@ -6,7 +6,9 @@ from typing import Any
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 
-from portal.definitions.fees import compute_fee
+from portal.definitions.dog_tax import counting_notes
+from portal.definitions.fees import FEE_RULES, compute_fee
+from portal.definitions.tariffs import DogTaxTariff
 from portal.services.drafts import start_draft
 from portal.services.errors import NotFound, TrustLevelTooLow
 from portal.state import portal_state
@@ -29,11 +31,28 @@ def service(service_id: str) -> Any:
     if definition is None:
         abort(404)
     fee = compute_fee(definition.fee, {}, catalog.municipality) if definition.fee else None
-    tariff = (catalog.municipality.tariffs.get(definition.fee.tariff or "")
-              if definition.fee else None)
+    rule = FEE_RULES.get(definition.fee.rule) if definition.fee else None
+    tariff = (rule.tariff.model_validate(catalog.municipality.tariffs[definition.fee.tariff])
+              if definition.fee and definition.fee.tariff and rule and rule.tariff else None)
     return render_template("citizen/service.html", service=definition, fee=fee, tariff=tariff,
+                           counting=(counting_notes(tariff) if isinstance(tariff, DogTaxTariff)
+                                     else []),
+                           codelists=catalog.codelists,
                            department=catalog.municipality.department(definition.department),
                            identity=current_identity())
+
+
+@bp.route("/leistungen/<service_id>/datenschutz")
+def privacy(service_id: str) -> Any:
+    """The service's privacy notice (Art. 13 DSGVO): its own part from the definition, the
+    controller, officer, rights and supervisory authority from the municipality file."""
+    catalog = portal_state(current_app).catalog
+    definition = catalog.service(service_id)
+    if definition is None or definition.privacy is None:
+        abort(404)
+    return render_template("citizen/privacy.html", service=definition,
+                           contacts=catalog.municipality.privacy,
+                           department=catalog.municipality.department(definition.department))
 
 
 @bp.route("/leistungen/<service_id>/starten", methods=["POST"])

@@ -12,6 +12,7 @@ from portal.adapters.db.models import Draft
 from portal.definitions.fields import UploadRef
 from portal.definitions.messages import Message
 from portal.definitions.model import FieldDef, FieldType, ServiceDefinition, Step
+from portal.definitions.sepa import mandate_text
 from portal.definitions.steps import visible_steps
 from portal.services.drafts import (
     change_group,
@@ -82,10 +83,15 @@ def render_step(draft: Draft, service: ServiceDefinition, step: Step, identity: 
     raw = draft.raw_inputs.get(step.id)
     view = FormView(step, draft.answers, raw, errors, state.catalog.codelists,
                     set(verified_values(service, identity)))
+    sepa = service.sepa_mandate
+    mandate = (state.catalog.municipality.sepa
+               if sepa and any(f.id == sepa.consent for f in step.fields) else None)
     return render_template("citizen/step.html", draft=draft, service=service, step=step,
                            steps=steps, number=number, total=len(steps), view=view,
                            previous=previous_step(service, draft.answers, step),
-                           saved=saved), status
+                           saved=saved, mandate=mandate,
+                           mandate_text=mandate_text(state.catalog.municipality)
+                           if mandate else None), status
 
 
 @bp.route("/antraege/<draft_id>/schritt/<step_id>", methods=["GET", "POST"])

@@ -3,7 +3,7 @@
 Fields are walked by type, so a field added to a form is generated without touching this
 file. Values look the way the form parsers (portal.definitions.fields) leave them: trimmed
 single-line text, ISO dates within the field's date rule, codes from the field's options or
-code list, characters only from DIN 91379 datatype C. Conditions are applied afterwards with
+code list, characters only from DIN 91379 datatype C (datatype A in names of persons). Conditions are applied afterwards with
 the portal's own `prune_hidden`, exactly as on submission.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from portal.adapters.xoev.schemas import MessageSchemas
+from portal.adapters.xoev.schemas import DIN_NS, MessageSchemas
 from portal.definitions.codelists import CodeList
 from portal.definitions.fields import COUNTRY_CODELIST, PHONE, SUBFIELDS, SubField
 from portal.definitions.model import FieldDef, FieldType, ServiceDefinition
@@ -36,9 +36,19 @@ def din_alphabet(schemas: MessageSchemas) -> tuple[str, ...]:
     return tuple(chars + [s for s in SEQUENCES if schemas.din_c.is_valid(s)])
 
 
-def line(schemas: MessageSchemas, limit: int) -> st.SearchStrategy[str]:
+@lru_cache(maxsize=1)
+def name_alphabet(schemas: MessageSchemas) -> tuple[str, ...]:
+    """DIN 91379 datatype A, the characters of names of natural persons."""
+    type_a = schemas.portal.maps.types[f"{{{DIN_NS}}}datatypeA"]
+    chars = [chr(c) for c in range(0x20, 0x2500) if type_a.is_valid(chr(c))]
+    return tuple(chars + [s for s in SEQUENCES if type_a.is_valid(s)])
+
+
+def line(schemas: MessageSchemas, limit: int,
+         alphabet: tuple[str, ...] | None = None) -> st.SearchStrategy[str]:
     """Single-line text as `clean_text` leaves it: trimmed, single spaces, not empty."""
-    pieces = st.lists(st.sampled_from(din_alphabet(schemas)), min_size=1, max_size=limit)
+    pieces = st.lists(st.sampled_from(alphabet or din_alphabet(schemas)), min_size=1,
+                      max_size=limit)
     return (pieces.map(lambda p: " ".join("".join(p).split()))
             .filter(lambda s: 0 < len(s) <= limit))
 
@@ -79,6 +89,8 @@ def _subfield(schemas: MessageSchemas, sub: SubField,
         return st.from_regex(r"[0-9]{1,4}( ?[a-zA-Z])?", fullmatch=True)
     if sub.kind == "country":
         return st.sampled_from(codelists[COUNTRY_CODELIST].codes())
+    if sub.kind == "name":
+        return line(schemas, sub.max_length, name_alphabet(schemas))
     return line(schemas, sub.max_length)
 
 

@@ -42,7 +42,7 @@ def test_code_not_in_the_code_list(catalog: Catalog, schemas: MessageSchemas) ->
                                 lambda a: a["dogs"][1].update(breed="wolfshund_xl")))
     assert problem.xpath == f"{HST}/hund[2]/rasse"
     assert problem.reason == ("Der Code „wolfshund_xl“ ist in der Codeliste „Hunderasse“ "
-                              "(Version 2026-01) nicht enthalten.")
+                              "(Version 2026-02) nicht enthalten.")
     assert problem.line is not None
 
 
@@ -63,20 +63,44 @@ def test_nationality_outside_the_list(catalog: Catalog, schemas: MessageSchemas)
 
 def test_wrong_code_list_version(catalog: Catalog, schemas: MessageSchemas) -> None:
     xml = (GOLDEN / "hundesteuer.anmeldung.0101.xml").read_bytes()
-    xml = xml.replace(b'listURI="urn:de:goslar:codeliste:hunderasse" listVersionID="2026-01"',
+    xml = xml.replace(b'listURI="urn:de:goslar:codeliste:hunderasse" listVersionID="2026-02"',
                       b'listURI="urn:de:goslar:codeliste:hunderasse" listVersionID="2019-01"', 1)
     problem = only(schemas.validate(xml, catalog.codelists))
     assert problem.xpath == f"{HST}/hund[1]/rasse"
     assert problem.reason == ("Die Codeliste „Hunderasse“ (urn:de:goslar:codeliste:hunderasse) "
-                              "liegt im Portal in Version 2026-01 vor, die Nachricht nennt "
+                              "liegt im Portal in Version 2026-02 vor, die Nachricht nennt "
                               "Version 2019-01.")
 
 
 def test_option_outside_the_enumeration(catalog: Catalog, schemas: MessageSchemas) -> None:
+    problem = only(problems_for(catalog, schemas, "bewohnerparkausweis",
+                                lambda a: a.update(validity_months="24")))
+    assert problem.xpath == "/ozg:bewohnerparken.antrag.0301/bewohnerparkausweis/gueltigkeit/dauerMonate"
+    assert problem.reason == "Der Wert „24“ ist nicht zulässig; erlaubt sind: 6, 12."
+
+
+def test_dog_sex_is_a_code_of_its_list(catalog: Catalog, schemas: MessageSchemas) -> None:
+    """XÖV code type 4 with listURI/listVersionID: no English word such as "male" is a value."""
     problem = only(problems_for(catalog, schemas, "hundesteuer-anmeldung",
-                                lambda a: a["dogs"][0].update(sex="rüde")))
+                                lambda a: a["dogs"][0].update(sex="male")))
     assert problem.xpath == f"{HST}/hund[1]/geschlecht"
-    assert problem.reason == "Der Wert „rüde“ ist nicht zulässig; erlaubt sind: male, female."
+    assert problem.reason == ("Der Code „male“ ist in der Codeliste „Geschlecht des Hundes“ "
+                              "(Version 2026-01) nicht enthalten.")
+
+
+def test_a_family_name_with_digits_and_signs_is_refused_din_91379_datatype_a(
+        catalog: Catalog, schemas: MessageSchemas) -> None:
+    """Names of natural persons are DIN 91379 datatype A (XÖV string types): "Jürgen 2000 € §"
+    is no family name, although every character is allowed in free text (datatype C)."""
+    problem = only(problems_for(catalog, schemas, "bewohnerparkausweis",
+                                lambda a: a["name"].update(family_name="Jürgen 2000 € §")))
+    assert problem.xpath.endswith("/antragsteller/name/familienname")
+    assert problem.reason.startswith("Enthält Zeichen, die in Namen natürlicher Personen nicht "
+                                     "zulässig sind (DIN 91379 Datentyp A): ")
+    assert all(f"„{c}“" in problem.reason for c in "20€§")
+    # Free text (datatype C) keeps them: the keeper's company name, a remark.
+    assert problems_for(catalog, schemas, "bewohnerparkausweis",
+                        lambda a: a.update(keeper_name="Jürgen 2000 € § GmbH")) == []
 
 
 def test_too_long_name(catalog: Catalog, schemas: MessageSchemas) -> None:
@@ -150,7 +174,7 @@ def test_malformed_values_in_the_xml(catalog: Catalog, schemas: MessageSchemas) 
     head = "nachrichtenkopf/identifikation.nachricht/"
     doc.find(head + "erstellungszeitpunkt").text = "2026-11-20T09:41:08+01:00"  # type: ignore[union-attr]
     doc.find(head + "nachrichtenUUID").text = "not-a-uuid"  # type: ignore[union-attr]
-    doc.find("hundesteuerAnmeldung/hund/gefaehrlich").text = "ja"  # type: ignore[union-attr]
+    doc.find("hundesteuerAnmeldung/hund/gefaehrlichFestgestellt").text = "ja"  # type: ignore[union-attr]
     doc.find("hundesteuerAnmeldung/hund/transpondernummer").text = "27609810654321"  # type: ignore[union-attr]
     xml = etree.tostring(doc)
     reasons = {p.xpath.rsplit("/", 1)[-1]: p.reason for p in schemas.validate(xml, {})}
@@ -160,7 +184,7 @@ def test_malformed_values_in_the_xml(catalog: Catalog, schemas: MessageSchemas) 
                                 "z. B. 2026-11-20T10:15:30.123+01:00.",
         "nachrichtenUUID": "„not-a-uuid“ hat nicht das erwartete Format: eine UUID (RFC 4122, "
                            "Kleinbuchstaben).",
-        "gefaehrlich": "„ja“ ist kein Wahrheitswert (true oder false).",
+        "gefaehrlichFestgestellt": "„ja“ ist kein Wahrheitswert (true oder false).",
         "transpondernummer": "„27609810654321“ hat nicht das erwartete Format: 15 Ziffern.",
     }
     assert not schemas.lxml_accepts(xml)
@@ -178,7 +202,7 @@ def test_unknown_element_and_missing_attribute(catalog: Catalog,
                                                schemas: MessageSchemas) -> None:
     xml = (GOLDEN / "bewohnerparken.antrag.0301.xml").read_bytes()
     xml = xml.replace(b"<kennzeichen>", b"<farbe>blau</farbe><kennzeichen>", 1)
-    xml = xml.replace(b' listVersionID="2026-01"', b"", 1)
+    xml = xml.replace(b' listVersionID="2026-02"', b"", 1)
     found = {p.xpath.rsplit("/", 1)[-1]: p.reason
              for p in schemas.validate(xml, catalog.codelists)}
     assert found == {

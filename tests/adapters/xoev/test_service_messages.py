@@ -137,7 +137,10 @@ def test_dms_record_with_pdf_and_uploads(catalog: Catalog, schemas: MessageSchem
     titles = [d.findtext(f"{X}AllgemeineMetadaten/{X}Betreff")
               for d in doc.iter(f"{X}Dokument")]
     assert titles == ["Antragsdaten HST-2026-000123 (hundesteuer.anmeldung.0101)",
-                      "Antrag HST-2026-000123", "Nachweis"]
+                      "Antrag HST-2026-000123"]
+    # The upload is an annex of the application document, titled with its field's label.
+    annexes = [a.findtext(f"{X}AllgemeineMetadaten/{X}Betreff") for a in doc.iter(f"{X}Anlage")]
+    assert annexes == ["Nachweis für die Befreiung oder Ermäßigung"]
     assert xml in package.files.values()
     assert len(package.files) == 3
 
