@@ -49,10 +49,17 @@ class OfflineFetcher(URLFetcher):
         raise ValueError(f"documents load nothing from outside: {url}")
 
 
+# German transliteration first (Ü -> Ue, ß -> ss), typographic marks to their ASCII kin; other
+# letters lose their accents (NFKD).
+FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue",
+                      "ß": "ss", "ẞ": "SS", "–": "-", "—": "-", "„": '"', "“": '"', "”": '"',
+                      "‚": "'", "‘": "'", "’": "'", "€": "EUR", "…": "..."})
+
+
 def ascii_file_name(name: str) -> str:
     """A file specification's /F: printable ASCII only (ISO 32000-1, 7.11.2 and 7.11.3: /F is
     the compatibility name, the real name goes into the Unicode /UF)."""
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    folded = unicodedata.normalize("NFKD", name.translate(FOLD)).encode("ascii", "ignore").decode()
     return re.sub(r"[^\x20-\x7e]|[/\\]", "_", folded).strip() or "datei"
 
 

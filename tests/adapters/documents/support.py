@@ -114,7 +114,7 @@ def fill(service: ServiceDefinition, catalog: Catalog, *, items: int = 2,
 
 def store_submission(session: Session, catalog: Catalog, service: ServiceDefinition,
                      filled: Filled, reference: str, *, channel: str = "online", level: int = 4,
-                     persona: str = "erika") -> Submission:
+                     persona: str = "erika", auth_method: str = "dev") -> Submission:
     """A submission as `submit` leaves it, with its uploads (real rows, no validation)."""
     user = user_for_identity(session, identity_for(persona, level))
     draft = Draft(user_id=user.id, service_id=service.id, service_version=service.version,
@@ -126,7 +126,8 @@ def store_submission(session: Session, catalog: Catalog, service: ServiceDefinit
         service_version=service.version, department=service.department,
         answers=_with_upload_ids(filled.answers, {}),
         fee=compute_fee(service.fee, filled.answers, catalog.municipality).to_json(),
-        channel=channel, auth_method="dev", trust_level=level, submitted_at=SUBMITTED_AT)
+        channel=channel, auth_method=auth_method, trust_level=level,
+        submitted_at=SUBMITTED_AT)
     session.add(submission)
     session.flush()
     ids: dict[str, str] = {}

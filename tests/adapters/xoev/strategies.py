@@ -3,8 +3,9 @@
 Fields are walked by type, so a field added to a form is generated without touching this
 file. Values look the way the form parsers (portal.definitions.fields) leave them: trimmed
 single-line text, ISO dates within the field's date rule, codes from the field's options or
-code list, characters only from DIN 91379 datatype C (datatype A in names of persons). Conditions are applied afterwards with
-the portal's own `prune_hidden`, exactly as on submission.
+code list, characters only from DIN 91379 datatype C (datatype A in names of persons).
+Conditions are applied afterwards with the portal's own `prune_hidden`, exactly as on
+submission.
 """
 
 from __future__ import annotations

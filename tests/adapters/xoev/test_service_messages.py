@@ -56,7 +56,7 @@ def uploads_of(sub: Submission) -> list[Upload]:
     found = []
     for upload_id in upload_ids(sub.answers):
         content = b"%PDF-1.4 " + upload_id.encode()
-        found.append(Upload(id=upload_id, user_id="u", draft_id="d", field_path="exemption_proof",
+        found.append(Upload(id=upload_id, user_id="u", draft_id="d", field_path="dogs.1.relief_proof",
                             filename="Übernahmevertrag Tierheim.pdf",
                             content_type="application/pdf", size=len(content),
                             sha256=hashlib.sha256(upload_id.encode()).hexdigest(),

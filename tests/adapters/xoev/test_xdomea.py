@@ -13,8 +13,8 @@ from uuid import UUID
 import pytest
 from lxml import etree
 
-from portal.adapters.xoev.schemas import MessageSchemas, parse
 from portal.adapters.documents.compose import local_time
+from portal.adapters.xoev.schemas import MessageSchemas, parse
 from portal.adapters.xoev.xdomea import (
     MESSAGE,
     XDOMEA_NS,
