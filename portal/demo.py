@@ -27,14 +27,13 @@ def _dog_tax_answers(today: date) -> dict[str, object]:
     return {
         "dogs_already_taxed": 0,
         "dogs": [{
-            "name": "Bello", "breed": "labrador_retriever", "colour": "schwarz", "sex": "male",
+            "name": "Bello", "breed": "labrador_retriever", "colour": "schwarz", "sex": "ruede",
             "birth_date": "2023-04-02", "chip": "276098100123456",
             "keeping_since": (today - timedelta(days=5)).isoformat(),
-            "dangerous": False, "moved_from_elsewhere": False,
+            "dangerous": False, "relief_requested": False, "moved_from_elsewhere": False,
         }],
-        "exemption_requested": False,
         "sepa_mandate": True, "iban": "DE02120300000000202051",
-        "account_holder": "Erika Mustermann",
+        "account_holder_differs": False,
     }
 
 

@@ -182,6 +182,13 @@ class FormView:
     def condition_hint(self, field: FieldDef, group: FieldDef | None = None) -> str:
         """Shown without JavaScript: when the field applies."""
         cond = field.visible_if
+        if cond is not None and cond.any:
+            # Either condition: name each ("… oder wenn …").
+            hints = [self._hint(c, group) for c in cond.any]
+            return msg({"text": N_(" – oder – ")}).join(h for h in hints if h)
+        return self._hint(cond, group)
+
+    def _hint(self, cond: Condition | None, group: FieldDef | None) -> str:
         if cond is None or cond.field is None:
             return ""
         target = self._find(cond.field, group)

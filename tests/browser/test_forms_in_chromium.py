@@ -30,13 +30,20 @@ def test_conditional_fields_are_revealed_with_javascript(browser: Browser, live_
                                                          artifacts: Path) -> None:
     page = signed_in_page(browser, live_url)
     start_dog_tax(page, live_url)
-    page.goto(page.url.rsplit("/", 1)[0] + "/exemption")
-    reason = page.locator("#f-exemption-reason-field")
+    page.goto(page.url.rsplit("/", 1)[0] + "/dogs")
+    # Hundesteuersatzung Goslar: a listed breed is asked for its temperament test.
+    test = page.locator("#f-dogs-0-temperament-test-field")
+    expect(test).to_be_hidden()
+    page.select_option("#f-dogs-0-breed", "pit_bull_terrier")
+    expect(test).to_be_visible()
+    page.screenshot(path=str(artifacts / "dogs-listed-breed-with-js.png"), full_page=True)
+    page.select_option("#f-dogs-0-breed", "labrador_retriever")
+    expect(test).to_be_hidden()
+    reason = page.locator("#f-dogs-0-relief-reason-field")
     expect(reason).to_be_hidden()
-    page.check("#f-exemption-requested-1")  # "Ja"
+    page.check("#f-dogs-0-relief-requested-1")  # "Ja"
     expect(reason).to_be_visible()
-    page.screenshot(path=str(artifacts / "exemption-with-js.png"), full_page=True)
-    page.check("#f-exemption-requested-2")  # "Nein"
+    page.check("#f-dogs-0-relief-requested-2")  # "Nein"
     expect(reason).to_be_hidden()
 
 
@@ -57,10 +64,13 @@ def test_everything_works_without_javascript(browser: Browser, live_url: str,
     expect(page.locator("legend", has_text="Hund 2")).to_be_visible()
     page.click("text=Hund 2 entfernen")
     expect(page.locator("legend", has_text="Hund 2")).to_have_count(0)
-    # A conditional field is shown with a note on when it applies.
-    page.goto(page.url.rsplit("/", 1)[0].split("#")[0] + "/exemption")
-    expect(page.locator("#f-exemption-reason-field")).to_be_visible()
-    expect(page.locator(".portal-condition-hint").first).to_contain_text("Nur ausfüllen, wenn")
+    # A conditional field is shown with a note on when it applies, also for either of two
+    # conditions (a listed breed, or a cross with one).
+    test = page.locator("#f-dogs-0-temperament-test-field")
+    expect(test).to_be_visible()
+    expect(test.locator(".portal-condition-hint")).to_contain_text("Nur ausfüllen, wenn")
+    expect(test.locator(".portal-condition-hint")).to_contain_text("Pit-Bull-Terrier")
+    expect(test.locator(".portal-condition-hint")).to_contain_text("oder")
 
 
 def test_keyboard_reaches_skip_link_and_error_summary_takes_focus(browser: Browser,

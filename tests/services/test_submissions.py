@@ -109,17 +109,19 @@ def test_hidden_answers_and_unused_uploads_are_not_submitted(app: Flask) -> None
     with state.db.session() as session:
         user = user_for_identity(session, identity)
         draft = start_draft(session, state.env(), user.id, "hundesteuer-anmeldung", identity)
-        stray = Upload(user_id=user.id, draft_id=draft.id, field_path="exemption_proof",
+        stray = Upload(user_id=user.id, draft_id=draft.id, field_path="dogs.0.relief_proof",
                        filename="a.pdf", content_type="application/pdf", size=1, sha256="0" * 64,
                        content=b"%")
         session.add(stray)
         session.flush()
-        draft.answers = {**draft.answers, **_dog_tax_answers(state.env().today),
-                         "exemption_requested": False, "exemption_reason": "blindenfuehrhund",
-                         "exemption_proof": {"upload_id": stray.id, "filename": "a.pdf",
-                                             "content_type": "application/pdf", "size": 1}}
+        answers = _dog_tax_answers(state.env().today)
+        dog = {**answers["dogs"][0],  # type: ignore[index]
+               "relief_requested": False, "relief_reason": "blindenfuehrhund",
+               "relief_proof": {"upload_id": stray.id, "filename": "a.pdf",
+                                "content_type": "application/pdf", "size": 1}}
+        draft.answers = {**draft.answers, **answers, "dogs": [dog]}
         submission = submit(session, state.env(), draft.id, user.id, identity)
         session.commit()
-        assert "exemption_reason" not in submission.answers
-        assert "exemption_proof" not in submission.answers
+        assert "relief_reason" not in submission.answers["dogs"][0]
+        assert "relief_proof" not in submission.answers["dogs"][0]
         assert session.get(Upload, stray.id).submission_id is None  # type: ignore[union-attr]

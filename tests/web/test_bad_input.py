@@ -97,14 +97,13 @@ def test_invalid_input_is_kept_in_the_draft(app: Flask, client: FlaskClient) -> 
 def test_uploads_are_checked_by_content(app: Flask, client: FlaskClient, content: bytes, name: str,
                                         expected: str | None) -> None:
     sign_in(client, level=3)
-    location = client.post("/leistungen/hundesteuer-anmeldung/starten").location
+    location = client.post("/leistungen/bewohnerparkausweis/starten").location
     draft = location.split("/")[2]
-    data = {"action": "save", "exemption_requested": "yes", "exemption_reason": "blindenfuehrhund",
-            "exemption_proof": (io.BytesIO(content), name)}
-    response = client.post(f"/antraege/{draft}/schritt/exemption", data=data,
+    data = {"action": "save", "registration_certificate": (io.BytesIO(content), name)}
+    response = client.post(f"/antraege/{draft}/schritt/vehicle", data=data,
                            content_type="multipart/form-data")
     assert response.status_code in (302, 422)
-    page = client.get(f"/antraege/{draft}/schritt/exemption").get_data(as_text=True)
+    page = client.get(f"/antraege/{draft}/schritt/vehicle").get_data(as_text=True)
     if expected == "ok":
         assert "Hochgeladen:" in page
         stored = re.search(r'href="(/dateien/[^"]+)">([^<]+)</a>', page)
@@ -114,9 +113,9 @@ def test_uploads_are_checked_by_content(app: Flask, client: FlaskClient, content
     else:
         assert "Hochgeladen:" not in page
     if expected and expected != "ok":
-        response = client.post(f"/antraege/{draft}/schritt/exemption",
+        response = client.post(f"/antraege/{draft}/schritt/vehicle",
                                data={**data, "action": "next",
-                                     "exemption_proof": (io.BytesIO(content), name)},
+                                     "registration_certificate": (io.BytesIO(content), name)},
                                content_type="multipart/form-data")
         assert response.status_code == 422
         assert expected in response.get_data(as_text=True)
@@ -124,11 +123,11 @@ def test_uploads_are_checked_by_content(app: Flask, client: FlaskClient, content
 
 def test_too_large_upload_for_the_field(app: Flask, client: FlaskClient) -> None:
     sign_in(client, level=3)
-    draft = client.post("/leistungen/hundesteuer-anmeldung/starten").location.split("/")[2]
+    draft = client.post("/leistungen/bewohnerparkausweis/starten").location.split("/")[2]
     big = PDF + b"0" * (10 * 1024 * 1024 + 10)
-    response = client.post(f"/antraege/{draft}/schritt/exemption", data={
-        "action": "next", "exemption_requested": "yes", "exemption_reason": "blindenfuehrhund",
-        "exemption_proof": (io.BytesIO(big), "scan.pdf")}, content_type="multipart/form-data")
+    response = client.post(f"/antraege/{draft}/schritt/vehicle", data={
+        "action": "next", "registration_certificate": (io.BytesIO(big), "scan.pdf")},
+        content_type="multipart/form-data")
     assert response.status_code == 422
     assert "ist zu groß (höchstens 10 MB)" in response.get_data(as_text=True)
 
@@ -137,9 +136,10 @@ def test_request_over_the_limit_gets_a_page_not_a_crash(database_url: str) -> No
     app = make_app(database_url, MAX_CONTENT_LENGTH=1024)
     client = app.test_client()
     sign_in(client)
-    draft = client.post("/leistungen/hundesteuer-anmeldung/starten").location.split("/")[2]
-    response = client.post(f"/antraege/{draft}/schritt/exemption",
-                           data={"exemption_proof": (io.BytesIO(b"%PDF-" + b"x" * 5000), "a.pdf")},
+    draft = client.post("/leistungen/bewohnerparkausweis/starten").location.split("/")[2]
+    response = client.post(f"/antraege/{draft}/schritt/vehicle",
+                           data={"registration_certificate": (io.BytesIO(b"%PDF-" + b"x" * 5000),
+                                                              "a.pdf")},
                            content_type="multipart/form-data")
     assert response.status_code == 413
     assert "zu groß" in response.get_data(as_text=True)
