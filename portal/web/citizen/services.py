@@ -83,5 +83,7 @@ PAGES = ("barrierefreiheit", "datenschutz", "impressum")
 def page(name: str) -> Any:
     if name not in PAGES:
         abort(404)
-    return render_template(f"pages/{name}.html",
-                           municipality=portal_state(current_app).catalog.municipality)
+    catalog = portal_state(current_app).catalog
+    return render_template(f"pages/{name}.html", municipality=catalog.municipality,
+                           services=sorted(catalog.services.values(),
+                                           key=lambda s: s.title["de"]))
