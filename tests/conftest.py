@@ -19,7 +19,9 @@ from sqlalchemy import text
 from portal import create_app
 from portal.adapters.db import migrate
 from portal.adapters.db.schema import metadata as all_tables
+from portal.adapters.documents.pki import DevPki, make_dev_pki
 from portal.state import portal_state
+from tests.adapters.documents.support import nss_db
 from tests.html_checks import check_page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,6 +86,33 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> Any:
     return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> DevPki:
+    """A development seal (CA + PKCS#12) for this test session (and xdist worker)."""
+    return make_dev_pki(tmp_path_factory.mktemp("seal"), "Stadt Goslar")
+
+
+@pytest.fixture(scope="session")
+def nssdir(pki: DevPki, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An NSS trust store with the session's CA, for pdfsig."""
+    return nss_db(tmp_path_factory.mktemp("nss"), pki.ca_file)
+
+
+@pytest.fixture
+def seal_config(pki: DevPki) -> dict[str, str]:
+    return {"SEAL_PKCS12_FILE": str(pki.pkcs12_file),
+            "SEAL_PKCS12_PASSWORD_FILE": str(pki.password_file),
+            "SEAL_TRUST_ROOTS": str(pki.ca_file)}
+
+
+@pytest.fixture
+def sealing_app(app: Flask, seal_config: dict[str, str]) -> Flask:
+    """The test app with the session's seal: the tools read the SEAL_* keys on first use, so
+    setting them on the app suffices."""
+    app.config.update(seal_config)
+    return app
 
 
 def sign_in(client: FlaskClient, persona: str = "erika", level: int = 4) -> None:

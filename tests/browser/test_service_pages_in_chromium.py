@@ -3,6 +3,7 @@ test-artifacts/), without JavaScript."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,6 @@ def test_dog_tax_service_page_and_privacy_notice(browser: Browser, live_url: str
                                             else "Privacy notice")
     levels = [int(tag[1]) for tag in page.eval_on_selector_all(
         "main h1, main h2, main h3", "els => els.map(e => e.tagName)")]
-    assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
+    assert levels[0] == 1 and all(b - a <= 1 for a, b in itertools.pairwise(levels))
     page.screenshot(path=str(artifacts / f"dog-tax-privacy-{lang}.png"), full_page=True)
     context.close()

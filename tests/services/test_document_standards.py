@@ -10,42 +10,21 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pytest
 from flask import Flask
 
 from portal.adapters.documents.compose import tools_for
-from portal.adapters.documents.pki import DevPki, make_dev_pki
 from portal.adapters.documents.render import ascii_file_name
 from portal.services.documents import create_document
 from portal.state import portal_state
 from tests.adapters.documents.support import (
     Filled,
     fill,
-    nss_db,
     pdfsig,
     run,
     store_submission,
     write,
     xoev_xml,
 )
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> DevPki:
-    return make_dev_pki(tmp_path_factory.mktemp("seal"), "Stadt Goslar")
-
-
-@pytest.fixture(scope="module")
-def nssdir(pki: DevPki, tmp_path_factory: pytest.TempPathFactory) -> str:
-    return nss_db(tmp_path_factory.mktemp("nss"), pki.ca_file)
-
-
-@pytest.fixture
-def sealing_app(app: Flask, pki: DevPki) -> Flask:
-    app.config.update(SEAL_PKCS12_FILE=str(pki.pkcs12_file),
-                      SEAL_PKCS12_PASSWORD_FILE=str(pki.password_file),
-                      SEAL_TRUST_ROOTS=str(pki.ca_file))
-    return app
 
 
 def sealed(app: Flask, tmp_path: Path, service_id: str, filled: Filled, reference: str,

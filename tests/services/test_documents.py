@@ -17,7 +17,6 @@ from portal.adapters.db.documents import Document
 from portal.adapters.db.models import AuditEntry
 from portal.adapters.documents.compose import tools_for
 from portal.adapters.documents.content import XML_NAME
-from portal.adapters.documents.pki import DevPki, make_dev_pki
 from portal.adapters.documents.verify import NOT_INTACT
 from portal.definitions.model import FieldType
 from portal.presentation.summary import summarize
@@ -32,7 +31,6 @@ from portal.state import portal_state
 from tests.adapters.documents.support import (
     UMLAUTS,
     fill,
-    nss_db,
     pdfsig,
     run,
     store_submission,
@@ -42,25 +40,6 @@ from tests.adapters.documents.support import (
 )
 
 SERVICES = sorted(p.stem for p in Path("forms").glob("*.yaml"))
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> DevPki:
-    return make_dev_pki(tmp_path_factory.mktemp("seal"), "Stadt Goslar")
-
-
-@pytest.fixture(scope="module")
-def nssdir(pki: DevPki, tmp_path_factory: pytest.TempPathFactory) -> str:
-    return nss_db(tmp_path_factory.mktemp("nss"), pki.ca_file)
-
-
-@pytest.fixture
-def sealing_app(app: Flask, pki: DevPki) -> Flask:
-    # The tools read the SEAL_* keys on first use, so setting them on the test app suffices.
-    app.config.update(SEAL_PKCS12_FILE=str(pki.pkcs12_file),
-                      SEAL_PKCS12_PASSWORD_FILE=str(pki.password_file),
-                      SEAL_TRUST_ROOTS=str(pki.ca_file))
-    return app
 
 
 def words(text: str) -> set[str]:

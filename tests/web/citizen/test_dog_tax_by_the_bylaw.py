@@ -8,14 +8,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from portal.adapters.db.models import Submission
 from portal.adapters.documents.compose import tools_for
-from portal.adapters.documents.pki import DevPki, make_dev_pki
 from portal.adapters.xoev.schemas import load_schemas, parse
 from portal.services.documents import create_document
 from portal.services.messages import build_message
@@ -28,19 +26,6 @@ from tests.factories import multipart, submit_reviewed
 SERVICE = "hundesteuer-anmeldung"
 DOG = {"dogs.0.breed": ["labrador_retriever"], "dogs.0.dangerous": ["no"],
        "dogs.0.relief_requested": ["no"], "dogs.0.moved_from_elsewhere": ["no"]}
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> DevPki:
-    return make_dev_pki(tmp_path_factory.mktemp("seal"), "Stadt Goslar")
-
-
-@pytest.fixture
-def sealing_app(app: Flask, pki: DevPki) -> Flask:
-    app.config.update(SEAL_PKCS12_FILE=str(pki.pkcs12_file),
-                      SEAL_PKCS12_PASSWORD_FILE=str(pki.password_file),
-                      SEAL_TRUST_ROOTS=str(pki.ca_file))
-    return app
 
 
 def errors_of(html: str) -> list[str]:

@@ -66,6 +66,17 @@ def test_privacy_notice_is_linked_from_the_service_page_and_the_form(
     assert link in client.get(step).get_data(as_text=True)
 
 
+def test_the_site_privacy_page_links_every_service_notice(client: FlaskClient) -> None:
+    """The site's privacy page (Art. 13 DSGVO, given "at the time when personal data are
+    obtained") leads to each service's notice from its main content."""
+    html = client.get("/seiten/datenschutz").get_data(as_text=True)
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and "Datenschutz" in title
+    main = html.split("<main", 1)[1]
+    for service_id in SERVICES:
+        assert f"/leistungen/{service_id}/datenschutz" in main, service_id
+
+
 @pytest.mark.parametrize("service_id", SERVICES)
 def test_the_service_key_is_in_the_definition_and_the_message(app: Flask,
                                                                service_id: str) -> None:

@@ -4,7 +4,9 @@ its legal basis."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -35,6 +37,24 @@ def submit_permit(app: Flask, client: FlaskClient, vehicle: dict[str, list[str]]
         assert submission is not None
         session.expunge(submission)
         return submission
+
+
+def vehicle_step(app: Flask, client: FlaskClient) -> Callable[[dict[str, list[str]]], Any]:
+    """A new application past the applicant step: a function that posts vehicle answers to its
+    vehicle step."""
+    catalog = portal_state(app).catalog
+    service = catalog.services[SERVICE]
+    location = client.post(f"/leistungen/{SERVICE}/starten").location
+    applicant, vehicle = service.step("applicant"), service.step("vehicle")
+    assert applicant is not None and vehicle is not None
+    location = client.post(location, data=multipart(applicant, catalog, FIXED_TODAY),
+                           content_type="multipart/form-data").location
+
+    def post(answers: dict[str, list[str]]) -> Any:
+        return client.post(location, data=multipart(vehicle, catalog, FIXED_TODAY,
+                                                    overrides=answers),
+                           content_type="multipart/form-data")
+    return post
 
 
 def message_of(app: Flask, submission_id: str) -> object:
@@ -120,17 +140,9 @@ def test_one_permit_per_person_while_one_is_pending_or_valid(app: Flask,
     message naming the first; after a rejection a new one is possible."""
     sign_in(client, persona="erika", level=3)
     first = submit_permit(app, client)
-    catalog = portal_state(app).catalog
-    service = catalog.services[SERVICE]
-    location = client.post(f"/leistungen/{SERVICE}/starten").location
-    applicant, vehicle = service.step("applicant"), service.step("vehicle")
-    assert applicant is not None and vehicle is not None
-    location = client.post(location, data=multipart(applicant, catalog, FIXED_TODAY),
-                           content_type="multipart/form-data").location
+    post_vehicle = vehicle_step(app, client)
     other_car = {**VEHICLE, "registration_mark": ["GS-ZZ 9"]}
-    refused = client.post(location, data=multipart(vehicle, catalog, FIXED_TODAY,
-                                                   overrides=other_car),
-                          content_type="multipart/form-data")
+    refused = post_vehicle(other_car)
     assert refused.status_code == 422
     message = " ".join(errors_of(refused.get_data(as_text=True)))
     assert "Jede Person und jedes Fahrzeug erhält nur einen Ausweis" in message
@@ -140,9 +152,7 @@ def test_one_permit_per_person_while_one_is_pending_or_valid(app: Flask,
         assert stored is not None
         stored.status = "rejected"
         session.commit()
-    allowed = client.post(location, data=multipart(vehicle, catalog, FIXED_TODAY,
-                                                   overrides=other_car),
-                          content_type="multipart/form-data")
+    allowed = post_vehicle(other_car)
     assert allowed.status_code == 302, errors_of(allowed.get_data(as_text=True))
 
 
@@ -159,17 +169,8 @@ def test_one_permit_per_vehicle_without_naming_the_other_application(
         session.commit()
     other = app.test_client()
     sign_in(other, persona="max", level=3)
-    catalog = portal_state(app).catalog
-    service = catalog.services[SERVICE]
-    location = other.post(f"/leistungen/{SERVICE}/starten").location
-    applicant, vehicle = service.step("applicant"), service.step("vehicle")
-    assert applicant is not None and vehicle is not None
-    location = other.post(location, data=multipart(applicant, catalog, FIXED_TODAY),
-                          content_type="multipart/form-data").location
-    refused = other.post(location, data=multipart(vehicle, catalog, FIXED_TODAY,
-                                                  overrides={**VEHICLE,
-                                                             "registration_mark": ["gs-ab 123"]}),
-                         content_type="multipart/form-data")
+    post_vehicle = vehicle_step(app, other)
+    refused = post_vehicle({**VEHICLE, "registration_mark": ["gs-ab 123"]})
     assert refused.status_code == 422
     message = " ".join(errors_of(refused.get_data(as_text=True)))
     assert "nur einen Ausweis" in message and first.reference not in message
@@ -179,7 +180,5 @@ def test_one_permit_per_vehicle_without_naming_the_other_application(
         assert stored is not None
         stored.answers = {**stored.answers, "start_date": "2025-01-01", "validity_months": "6"}
         session.commit()
-    allowed = other.post(location, data=multipart(vehicle, catalog, FIXED_TODAY,
-                                                  overrides={**VEHICLE}),
-                         content_type="multipart/form-data")
+    allowed = post_vehicle(VEHICLE)
     assert allowed.status_code == 302, errors_of(allowed.get_data(as_text=True))
