@@ -156,3 +156,25 @@ def test_the_sepa_mandate_is_complete_in_the_pdf(sealing_app: Flask, tmp_path: P
                  "wiederkehrende Zahlung", "DE02 1203 0000 0000 2020 51", "Erteilt am 20.11.2026",
                  "Charley-Jacob-Straße 3"):
         assert part in text, part
+
+
+def test_the_dog_tax_document_renders_page_by_page(sealing_app: Flask, tmp_path: Path) -> None:
+    """poppler's pdftoppm draws every page (as a reader sees it; the PNGs are kept in
+    test-artifacts/ for a look): one image per page, none blank."""
+    state = portal_state(sealing_app)
+    filled = fill(state.catalog.services["hundesteuer-anmeldung"], state.catalog, items=3)
+    filled.answers.update(sepa_mandate=True, iban="DE02120300000000202051",
+                          account_holder_differs=False)
+    pdf = sealed(sealing_app, tmp_path, "hundesteuer-anmeldung", filled, "HST-2026-000507")
+    pages = int(run("pdfinfo", pdf).split("Pages:")[1].split()[0])
+    artifacts = Path("test-artifacts")
+    artifacts.mkdir(exist_ok=True)
+    prefix = artifacts / "dog-tax-document"
+    for old in artifacts.glob("dog-tax-document-*.png"):
+        old.unlink()
+    run("pdftoppm", "-png", "-r", "60", pdf, prefix)
+    images = sorted(artifacts.glob("dog-tax-document-*.png"))
+    assert len(images) == pages
+    for image in images:
+        data = image.read_bytes()
+        assert data.startswith(b"\x89PNG") and len(data) > 5000, image
