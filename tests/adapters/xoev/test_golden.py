@@ -105,6 +105,32 @@ def test_codes_carry_list_uri_and_version_from_the_code_list_files(catalog: Cata
         assert entry is not None and elem.findtext("name") == entry.name["de"]
 
 
+@pytest.mark.parametrize("name", ["hundesteuer.anmeldung.0101", "hundesteuer.abmeldung.0102",
+                                  "bewohnerparken.antrag.0301"])
+def test_every_code_is_an_xoev_code_type_with_list_uri_and_version(name: str,
+                                                                     catalog: Catalog) -> None:
+    """XÖV-Handbuch, code types (Code, Typ 1 to 3): a code value travels with the list it comes
+    from, named by listURI and listVersionID; for the header (Eingangskanal,
+    Anmeldeverfahren, Gebührenzeitraum) and the dog-tax and parking bodies; lists of the
+    code list files carry that file's URI and version."""
+    doc = parse((GOLDEN / f"{name}.xml").read_bytes())
+    codes = [elem for elem in doc.iter() if elem.find("code") is not None]
+    assert len(codes) >= 5
+    by_uri = {codelist.uri: codelist for codelist in catalog.codelists.values()}
+    for elem in codes:
+        uri, version = elem.get("listURI"), elem.get("listVersionID")
+        assert uri and version, elem.tag
+        if uri in by_uri:
+            assert version == by_uri[uri].version, elem.tag
+            assert by_uri[uri].entry(elem.findtext("code") or "") is not None, elem.tag
+    tags = {elem.tag for elem in codes}
+    assert {"eingangskanal", "verfahren"} <= tags
+    if name.startswith("hundesteuer.anmeldung"):
+        assert {"rasse", "geschlecht", "steuersatz", "zahlungsart", "zeitraum"} <= tags
+    if name.startswith("bewohnerparken"):
+        assert "verhaeltnisZumFahrzeug" in tags
+
+
 def test_registration_singles_out_the_applicant_like_xmeld_1704() -> None:
     doc = parse((GOLDEN / "meldewesen.ummeldung.0202.xml").read_bytes())
     applicant = doc.find("ummeldung/antragsteller")
