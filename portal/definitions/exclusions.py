@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from portal.definitions.conditions import evaluate
-from portal.definitions.messages import FieldError, Message, N_
+from portal.definitions.messages import N_, FieldError, Message
 from portal.definitions.model import Exclusion, ServiceDefinition
 
 # The reason is the definition's own bilingual text, passed as a parameter.

@@ -12,12 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.adapters.db.models import Draft, Upload, now
+from portal.definitions.exclusions import exclusion_errors
 from portal.definitions.fields import ParseContext, UploadRef
 from portal.definitions.loader import Catalog
 from portal.definitions.messages import FieldError, Message
 from portal.definitions.model import FieldType, ServiceDefinition, Step
 from portal.definitions.steps import parse_step, visible_steps
-from portal.definitions.exclusions import exclusion_errors
 from portal.definitions.validators import CheckContext, run_validators
 from portal.services import audit
 from portal.services.errors import NotFound, TrustLevelTooLow

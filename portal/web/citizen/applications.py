@@ -11,6 +11,7 @@ from portal.adapters.jobs.tasks import enqueue_submission
 from portal.adapters.jobs.wiring import runtime_of
 from portal.definitions.messages import N_
 from portal.presentation.summary import summarize
+from portal.services.certificates import issued_document_for_user, issued_documents
 from portal.services.documents import document_for_user, stored_document
 from portal.services.drafts import delete_draft, drafts_of_user
 from portal.services.errors import ChangedSinceReview, Incomplete, NotFound, TrustLevelTooLow
@@ -155,6 +156,7 @@ def application(reference: str) -> Any:
                                service=service, summary=summary,
                                files=attachments(session, submission),
                                document=stored_document(session, submission.id),
+                               issued=issued_documents(session, submission.id),
                                history=list(submission.history), status_labels=STATUS_LABELS,
                                messages=case_messages(session, submission.id),
                                new=request.args.get("new"),
@@ -168,6 +170,21 @@ def document(reference: str) -> Any:
     with portal_state(current_app).db.session() as session:
         try:
             doc = document_for_user(session, reference, _user_id())
+        except NotFound:
+            abort(404)
+        response = send_file(BytesIO(doc.content), mimetype="application/pdf",
+                             as_attachment=True, download_name=doc.filename)
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+
+@bp.route("/meine-antraege/<reference>/dokumente/<kind>")
+@login_required
+def issued_document(reference: str, kind: str) -> Any:
+    """A document the authority issued, e.g. the Meldebestätigung (§ 24 Abs. 2 BMG)."""
+    with portal_state(current_app).db.session() as session:
+        try:
+            doc = issued_document_for_user(session, reference, _user_id(), kind[:30])
         except NotFound:
             abort(404)
         response = send_file(BytesIO(doc.content), mimetype="application/pdf",

@@ -9,11 +9,11 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from sqlalchemy.orm import Session
 
 from portal.adapters.db.models import Draft
+from portal.definitions.exclusions import exclusions_hit
 from portal.definitions.fields import UploadRef
 from portal.definitions.messages import Message
 from portal.definitions.model import FieldDef, FieldType, ServiceDefinition, Step
 from portal.definitions.steps import visible_steps
-from portal.definitions.exclusions import exclusions_hit
 from portal.services.drafts import (
     change_group,
     draft_for_user,
