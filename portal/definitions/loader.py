@@ -129,6 +129,8 @@ def check_service(service: ServiceDefinition, file: Path, codelists: dict[str, C
                                           f"not in '{f.codelist}': {', '.join(sorted(unknown))}")
             if f.prefill_item is not None:
                 _check_prefill_item(f, top, file, f"{path}.prefill_item")
+            if f.lock_if is not None:
+                _check_refs(f.lock_if, top, file, f"{path}.lock_if")
             if f.type == FieldType.ADDRESS_ABROAD and COUNTRY_CODELIST not in codelists:
                 raise DefinitionError(file, path, f"needs the code list '{COUNTRY_CODELIST}'")
             if f.type in SUBFIELDS and f.prefill is not None and f.type != FieldType.PERSON_NAME \

@@ -168,6 +168,9 @@ class FieldDef(Strict):
     # A verified (eID) prefill is locked unless the field asks for something the eID may not
     # hold, e.g. the address where a dog is kept.
     lock_verified: bool = True
+    # ... and only while this holds (e.g. the eID address is the previous home only when the
+    # signed-in person registers themselves).
+    lock_if: Condition | None = None
     repeat: Repeat | None = None
     item_label: LText | None = None
     fields: list[FieldDef] | None = None

@@ -30,7 +30,8 @@ def locked_values(service: ServiceDefinition, identity: Identity,
     """Path -> value for everything the citizen cannot change in the form."""
     locked: dict[str, Any] = {
         f.id: identity.prefill(f.prefill) for f in service.all_fields()
-        if f.prefill and f.lock_verified and identity.is_verified(f.prefill)}
+        if f.prefill and f.lock_verified and identity.is_verified(f.prefill)
+        and evaluate(f.lock_if, answers)}
     for group in _person_groups(service, answers):
         assert group.fields is not None and group.prefill_item is not None
         for child in group.fields:

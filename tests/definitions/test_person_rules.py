@@ -251,3 +251,15 @@ def test_postcode_table_and_ags_code_list_agree(catalog: Catalog) -> None:
     assert table_keys <= set(catalog.codelists["ags"].codes())
     assert set(catalog.municipality.postcodes) == {
         p for p, k in catalog.municipality.places.postcode_ags.items() if k == "03153017"}
+
+
+def test_dog_tax_and_parking_addresses_lie_in_goslar(catalog: Catalog) -> None:
+    """The generic address check also serves the dog tax (the town taxes dogs kept in its
+    area, its bylaw under the state's KAG) and the resident parking permit (main residence in
+    a zone of the town): an address outside Goslar is named at its postcode."""
+    outside = {"street": "Bohlweg", "house_number": "1", "postcode": "38100",
+               "town": "Braunschweig"}
+    for service_id in ("hundesteuer-anmeldung", "hundesteuer-abmeldung", "bewohnerparkausweis"):
+        assert "address.postcode" in paths(errors(catalog, service_id, {"address": outside}))
+        inside = outside | {"street": "Bäckerstraße", "postcode": "38640", "town": "Goslar"}
+        assert "address.postcode" not in paths(errors(catalog, service_id, {"address": inside}))

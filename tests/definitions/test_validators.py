@@ -227,7 +227,8 @@ def test_hundesteuer_validators() -> None:
 
 def test_parking_permit_validators() -> None:
     refs = service_validators("bewohnerparkausweis")
-    assert refs == [("parking_zone", {"field": "address"})]
+    assert refs == [("parking_zone", {"field": "address"}),
+                    ("address_in_municipality", {"field": "address"})]
     found = run_validators(refs, address("Bäckerstraße"), CTX)
     assert found.errors == [] and len(found.notices) == 1
     assert run_validators(refs, address("Rammelsberger Straße"), CTX).errors

@@ -162,7 +162,14 @@ def _needed(f: FieldDef) -> bool:
 
 def answers_for(schemas: MessageSchemas, service: ServiceDefinition,
                 codelists: Mapping[str, CodeList], today: date) -> st.SearchStrategy[dict[str, Any]]:
-    raw = _fields(schemas, service.all_fields(), codelists, today)
-    # Cases the service sends to the office (exclusions) are never submitted.
+    # Cases the service sends to the office (exclusions) are never submitted. Their conditions
+    # usually look at top-level answers: those are drawn (and filtered) before the groups, so
+    # large group items are not generated only to be thrown away.
+    fields = service.all_fields()
+    top = _fields(schemas, [f for f in fields if f.type != FieldType.GROUP], codelists, today)
+    groups = _fields(schemas, [f for f in fields if f.type == FieldType.GROUP], codelists, today)
+    allowed = top.filter(lambda answers: not exclusions_hit(service, prune_hidden(service,
+                                                                                  answers)))
+    raw = st.tuples(allowed, groups).map(lambda parts: {**parts[0], **parts[1]})
     return (raw.map(lambda answers: prune_hidden(service, answers))
             .filter(lambda answers: not exclusions_hit(service, answers)))
