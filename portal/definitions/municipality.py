@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import unicodedata
 from decimal import Decimal
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from portal.definitions.model import LText, Strict
+from portal.definitions.places import Places, normalize_street
+
+__all__ = ["Department", "Municipality", "Office", "ParkingZone", "normalize_street"]
 
 
 class Department(Strict):
@@ -22,6 +24,17 @@ class ParkingZone(Strict):
     streets: list[str] = Field(min_length=1)
 
 
+class Office(Strict):
+    """Where people go when a case cannot be handled online: contact and appointments."""
+
+    name: LText
+    address: str
+    phone: str | None = None
+    email: str | None = None
+    appointment_url: str | None = None
+    source: str | None = None
+
+
 class Municipality(Strict):
     name: str
     short_name: str
@@ -32,6 +45,13 @@ class Municipality(Strict):
     departments: list[Department] = Field(min_length=1)
     tariffs: dict[str, dict[str, Decimal | list[int] | str]] = Field(default_factory=dict)
     parking_zones: list[ParkingZone] = Field(default_factory=list)
+    # Residence registration (issue #10): offices by department, and the data files (relative
+    # to the municipality file) that place an address: the postcode -> AGS table of the
+    # Gemeindeverzeichnis and the municipality's own street directory.
+    offices: dict[str, Office] = Field(default_factory=dict)
+    postcode_table: str | None = None
+    street_directory: str | None = None
+    _places: Places | None = PrivateAttr(default=None)
 
     def department(self, dep_id: str) -> Department | None:
         return next((d for d in self.departments if d.id == dep_id), None)
@@ -42,6 +62,20 @@ class Municipality(Strict):
         except KeyError:
             raise KeyError(f"tariff '{name}' is not configured for {self.name}") from None
 
+    @property
+    def places(self) -> Places:
+        """Set by the loader from the data files; without them only the own postcodes."""
+        if self._places is None:
+            self._places = Places.build(self.ags, self.postcodes, None, None)
+        return self._places
+
+    def with_places(self, places: Places) -> Municipality:
+        self._places = places
+        return self
+
+    def office(self, department: str) -> Office | None:
+        return self.offices.get(department)
+
     def parking_zone_for(self, street: str) -> ParkingZone | None:
         wanted = normalize_street(street)
         for zone in self.parking_zones:
@@ -49,12 +83,3 @@ class Municipality(Strict):
                 return zone
         return None
 
-
-def normalize_street(street: str) -> str:
-    """Compare street names the way people write them: 'Marktstr.' equals 'Marktstraße'."""
-    s = unicodedata.normalize("NFC", street).strip().lower()
-    s = s.replace("ß", "ss")
-    for short in ("str.", "strasse"):
-        if s.endswith(short):
-            s = s[: -len(short)] + "strasse"
-    return " ".join(s.replace("-", " ").split())

@@ -86,6 +86,7 @@ def message_input(submission: Submission, catalog: Catalog, *,
         notices=list(submission.notices or []),
         file_hashes={upload.id: upload.sha256 for upload in attachments},
         product_version=product_version(),
+        identification=submission.identification,
     )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.adapters.db.models import Draft, StatusChange, Submission, Upload, now
+from portal.definitions.exclusions import exclusion_errors
 from portal.definitions.fees import Fee, compute_fee
 from portal.definitions.messages import FieldError, Message
 from portal.definitions.model import ServiceDefinition, Step
@@ -55,7 +56,8 @@ def review(env: Env, service: ServiceDefinition, answers: Mapping[str, Any]) -> 
     pruned = prune_hidden(service, answers)
     findings = run_validators([(v.name, v.args) for v in service.validators], pruned,
                               env.check_context())
-    steps = [StepReview(s, check_step(s, pruned) + errors_for_step(s, findings.errors))
+    errors = findings.errors + exclusion_errors(service, pruned)
+    steps = [StepReview(s, check_step(s, pruned) + errors_for_step(s, errors))
              for s in visible_steps(service, pruned)]
     fee = compute_fee(service.fee, pruned, env.catalog.municipality)
     return Review(pruned, steps, findings.notices, fee)
@@ -97,7 +99,7 @@ def submit(session: Session, env: Env, draft_id: str, user_id: str,
         answers=result.answers, fee=result.fee.to_json(),
         notices=[{"text": n.text, "params": dict(n.params)} for n in result.notices],
         channel=draft.channel, auth_method=identity.method, trust_level=identity.trust_level,
-        submitted_at=submitted_at, status="received",
+        identification=identity.identification(), submitted_at=submitted_at, status="received",
     )
     session.add(submission)
     try:

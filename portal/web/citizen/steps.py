@@ -9,6 +9,7 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from sqlalchemy.orm import Session
 
 from portal.adapters.db.models import Draft
+from portal.definitions.exclusions import exclusions_hit
 from portal.definitions.fields import UploadRef
 from portal.definitions.messages import Message
 from portal.definitions.model import FieldDef, FieldType, ServiceDefinition, Step
@@ -18,10 +19,10 @@ from portal.services.drafts import (
     draft_for_user,
     previous_step,
     save_step,
-    verified_values,
 )
 from portal.services.errors import NotFound
 from portal.services.identity import Identity
+from portal.services.prefill import locked_values, with_prefilled_items
 from portal.services.uploads import store_upload
 from portal.state import portal_state
 from portal.web.auth.session import current_identity, current_user_id, login_required
@@ -80,12 +81,17 @@ def render_step(draft: Draft, service: ServiceDefinition, step: Step, identity: 
     ids = [s.id for s in steps]
     number = ids.index(step.id) + 1 if step.id in ids else 1
     raw = draft.raw_inputs.get(step.id)
-    view = FormView(step, draft.answers, raw, errors, state.catalog.codelists,
-                    set(verified_values(service, identity)))
+    answers = with_prefilled_items(service, identity, draft.answers)
+    view = FormView(step, answers, raw, errors, state.catalog.codelists,
+                    set(locked_values(service, identity, answers)))
+    step_fields = {f.id for f in step.fields}
+    offices = [(state.catalog.municipality.office(e.department or service.department),
+                state.catalog.municipality.department(e.department or service.department))
+               for e in exclusions_hit(service, draft.answers) if e.field in step_fields]
     return render_template("citizen/step.html", draft=draft, service=service, step=step,
                            steps=steps, number=number, total=len(steps), view=view,
                            previous=previous_step(service, draft.answers, step),
-                           saved=saved), status
+                           saved=saved, offices=offices), status
 
 
 @bp.route("/antraege/<draft_id>/schritt/<step_id>", methods=["GET", "POST"])

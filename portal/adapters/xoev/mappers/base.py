@@ -10,6 +10,7 @@ from lxml import etree
 
 from portal.adapters.xoev import elements as el
 from portal.adapters.xoev.header import Envelope, read_envelope, root, write_application, write_header
+from portal.adapters.xoev.identification import read_identification, write_identification
 from portal.adapters.xoev.layout import Node, decode, encode
 from portal.adapters.xoev.model import MessageInput
 
@@ -30,6 +31,9 @@ class MessageType:
     layout: tuple[Node, ...]
     to_view: View = field(default=dict)
     from_view: View = field(default=dict)
+    # Registration messages open the body with the identification of the person who
+    # registered (portal.adapters.xoev.identification).
+    identification: bool = False
 
     @property
     def code(self) -> str:
@@ -49,14 +53,18 @@ class MappedMessage:
 class DecodedMessage:
     envelope: Envelope
     answers: dict[str, Any]
+    identification: dict[str, Any] | None = None
 
 
 def build(message: MessageType, inp: MessageInput) -> MappedMessage:
-    ctx = el.Context(inp.codelists, inp.municipality.ags, inp.file_hashes)
+    ctx = el.Context(inp.codelists, inp.municipality.ags, inp.file_hashes,
+                     inp.municipality.places)
     doc = root(inp, message.name)
     write_header(doc, inp, message.name, ctx)
     write_application(doc, inp)
     body = el.sub(doc, message.body)
+    if message.identification:
+        write_identification(body, inp.identification, ctx)
     unmapped: list[str] = []
     encode(body, message.layout, message.to_view(inp.answers), ctx, unmapped)
     xml = etree.tostring(doc, xml_declaration=True, encoding="UTF-8", pretty_print=True)
@@ -66,4 +74,5 @@ def build(message: MessageType, inp: MessageInput) -> MappedMessage:
 def read(message: MessageType, doc: el.Element) -> DecodedMessage:
     body = doc.find(message.body)
     view = decode(body, message.layout) if body is not None else {}
-    return DecodedMessage(read_envelope(doc), message.from_view(view))
+    ident = read_identification(body) if message.identification else None
+    return DecodedMessage(read_envelope(doc), message.from_view(view), ident)
