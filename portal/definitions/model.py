@@ -219,6 +219,29 @@ class ValidatorRef(Strict):
     args: dict[str, Any] = Field(default_factory=dict)
 
 
+DEFAULT_RETENTION_BASIS = (
+    "Art. 5 Abs. 1 lit. e DSGVO (Speicherbegrenzung); Fristen von der Kommune festgelegt")
+
+
+class Retention(Strict):
+    """How long the portal keeps a service's personal data (Art. 5 Abs. 1 lit. e DSGVO:
+    no longer than necessary). The portal is not the authority's file of record — that is the
+    back office's system, which receives every application — so these periods cover what the
+    portal itself needs: the citizen's view of the case, the clerks' work in the inbox.
+
+    - `closed_case_days`: after a case reached the status "closed" (submission, answers,
+      documents, messages, uploads are deleted; anonymous statistics are kept),
+    - `draft_days`: after a draft's last change,
+    - `unused_upload_days`: after an upload that no submission uses was stored.
+    `basis` names the legal basis of the periods, or says that the municipality chose them.
+    """
+
+    closed_case_days: int = Field(default=365, ge=1, le=36500)
+    draft_days: int = Field(default=30, ge=1, le=3650)
+    unused_upload_days: int = Field(default=7, ge=1, le=3650)
+    basis: list[str] = Field(default_factory=lambda: [DEFAULT_RETENTION_BASIS], min_length=1)
+
+
 class ServiceDefinition(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
@@ -234,6 +257,7 @@ class ServiceDefinition(Strict):
     xoev_message: str | None = None
     steps: list[Step] = Field(min_length=1)
     validators: list[ValidatorRef] = Field(default_factory=list)
+    retention: Retention = Field(default_factory=Retention)
 
     @model_validator(mode="after")
     def _consistent(self) -> ServiceDefinition:
