@@ -121,7 +121,8 @@ def _readiness(app: Flask, state: PortalState) -> Readiness:
         checks["broker"] = broker_check(str(config["CELERY_BROKER_URL"]))
     checks["seal"] = seal
     checks["schemas"] = schema_files_check(Path(config["XOEV_SCHEMAS_DIR"]))
-    return Readiness(checks, ttl=float(config.get("READY_CACHE_SECONDS") or 5))
+    ttl = config.get("READY_CACHE_SECONDS")
+    return Readiness(checks, ttl=float(5 if ttl is None else ttl))
 
 
 def init_ops(app: Flask, state: PortalState) -> None:
