@@ -24,15 +24,14 @@ EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-
 # ISO 13616: country code, two check digits, up to 30 letters/digits, often in groups of 4.
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b")
 QUERY = re.compile(r'("[A-Z]+ [^ ?"]*)\?[^ "]*( HTTP/[0-9.]+")')
-CLIENT = re.compile(r"^\S+ - - \[")
+CLIENT = re.compile(r"^\S+ - - \[")  # werkzeug's request line starts with the client
 MARKER = "_portal_handler"
 
 
 def redact(text: str) -> str:
     text = EMAIL.sub("<e-mail>", text)
     text = IBAN.sub("<iban>", text)
-    text = QUERY.sub(r"\1?…\2", text)
-    return CLIENT.sub("- - - [", text)
+    return QUERY.sub(r"\1?…\2", text)
 
 
 def _base(record: logging.LogRecord) -> dict[str, Any]:
@@ -42,6 +41,8 @@ def _base(record: logging.LogRecord) -> dict[str, Any]:
         "logger": record.name,
         "message": record.getMessage(),
     }
+    if record.name == "werkzeug":
+        out["message"] = CLIENT.sub("- - - [", out["message"])
     rid = getattr(record, "request_id", None) or current_request_id()
     job = getattr(record, "job_id", None) or current_job_id()
     if rid:
@@ -57,6 +58,9 @@ def _base(record: logging.LogRecord) -> dict[str, Any]:
         out["exception"] = record.exc_text
     if record.stack_info:
         out["stack"] = record.stack_info
+    for key in ("message", "exception", "stack"):
+        if key in out:  # before JSON escapes the quotes the patterns look for
+            out[key] = redact(out[key])
     return out
 
 
