@@ -17,6 +17,7 @@ import psycopg
 import pytest
 from sqlalchemy import func, select
 
+from portal.adapters.db import migrate
 from portal.adapters.db.models import Submission
 from portal.adapters.db.session import make_engine
 from portal.config import REQUIRED_IN_PRODUCTION, ConfigError, build_config
@@ -101,7 +102,7 @@ def test_migrate_backup_restore_and_retention_as_written(guide_env: dict[str, st
 
 
 def test_seal_key_backup_and_restore_as_written(guide_env: dict[str, str]) -> None:
-    run("migrate", guide_env)
+    migrate.upgrade(guide_env["PORTAL_DATABASE_URL"])  # the block ran in the test above
     seal_dir = Path(guide_env["SEAL_DIR"])
     originals = {p.name: p.read_bytes() for p in seal_dir.iterdir() if p.is_file()}
     run("backup-seal", guide_env)
@@ -120,7 +121,7 @@ def test_seal_key_backup_and_restore_as_written(guide_env: dict[str, str]) -> No
                                              ("beat", "beat: Starting")])
 def test_celery_processes_start_as_written(guide_env: dict[str, str], tmp_path: Path,
                                            name: str, ready: str) -> None:
-    run("migrate", guide_env)
+    migrate.upgrade(guide_env["PORTAL_DATABASE_URL"])
     log = tmp_path / f"{name}.log"
     process = start(name, guide_env, log)
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, render_template
+from flask import Response, abort, current_app, render_template
 
 from portal.definitions.messages import N_
 from portal.services import statistics
@@ -41,6 +41,6 @@ def statistics_download(fmt: str) -> Any:
         name = portal_state(current_app).catalog.municipality.name
         body, mimetype = statistics.to_json(rows, name), "application/json"
     else:
-        return Response(status=404)
+        abort(404)
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="antragsstatistik.{fmt}"'})
