@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+
 from flask import Flask
 
 from tests.adapters.delivery.support import submit_dog_tax
