@@ -96,28 +96,29 @@ def _table(model: type[Base]) -> Table:
 
 # --- The three kinds of data ---
 
-def closed_cases_due(session: Session, service_id: str, cutoff: datetime) -> list[str]:
+def _closed_and_due(service_id: str, cutoff: datetime) -> list[Any]:
+    """Conditions: a case of this service, closed at or before `cutoff`."""
     closed_at = (select(func.max(StatusChange.at)).where(
         StatusChange.submission_id == Submission.id, StatusChange.status == "closed")
         .correlate(Submission).scalar_subquery())
-    busy = select(DeliveryJob.id).where(DeliveryJob.submission_id == Submission.id,
-                                        DeliveryJob.status.in_((PENDING, RUNNING)))
+    return [Submission.service_id == service_id, Submission.status == "closed",
+            closed_at <= cutoff]
+
+
+def _delivery_under_way() -> Any:
+    return select(DeliveryJob.id).where(DeliveryJob.submission_id == Submission.id,
+                                        DeliveryJob.status.in_((PENDING, RUNNING))).exists()
+
+
+def closed_cases_due(session: Session, service_id: str, cutoff: datetime) -> list[str]:
     return list(session.scalars(
-        select(Submission.id).where(Submission.service_id == service_id,
-                                    Submission.status == "closed", closed_at <= cutoff,
-                                    ~busy.exists())
+        select(Submission.id).where(*_closed_and_due(service_id, cutoff), ~_delivery_under_way())
         .order_by(Submission.id).limit(BATCH).with_for_update(skip_locked=True)))
 
 
 def _held_back(session: Session, service_id: str, cutoff: datetime) -> int:
-    closed_at = (select(func.max(StatusChange.at)).where(
-        StatusChange.submission_id == Submission.id, StatusChange.status == "closed")
-        .correlate(Submission).scalar_subquery())
-    busy = select(DeliveryJob.id).where(DeliveryJob.submission_id == Submission.id,
-                                        DeliveryJob.status.in_((PENDING, RUNNING)))
     return int(session.scalar(select(func.count()).select_from(Submission).where(
-        Submission.service_id == service_id, Submission.status == "closed",
-        closed_at <= cutoff, busy.exists())) or 0)
+        *_closed_and_due(service_id, cutoff), _delivery_under_way())) or 0)
 
 
 def delete_case(session: Session, submission_id: str, rule: str, timezone: str) -> None:

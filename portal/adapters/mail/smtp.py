@@ -47,6 +47,10 @@ class SmtpMailSender:
                 if self.username:
                     smtp.login(self.username, self.password or "")
                 smtp.send_message(self.message(mail))
+        except smtplib.SMTPRecipientsRefused as exc:
+            # Its text is the refused addresses: they must not reach logs or job errors.
+            codes = sorted({str(code) for code, _text in exc.recipients.values()})
+            raise MailError(f"recipient refused by the mail server ({', '.join(codes)})") from exc
         except (OSError, smtplib.SMTPException) as exc:
             raise MailError(str(exc)) from exc
 

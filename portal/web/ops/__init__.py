@@ -15,7 +15,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal.adapters.delivery.secrets import read_secret
+from portal.adapters.delivery.secrets import SecretError, read_secret
 from portal.adapters.observability import context, metrics
 from portal.adapters.observability.health import (
     Readiness,
@@ -24,6 +24,7 @@ from portal.adapters.observability.health import (
     schema_files_check,
 )
 from portal.adapters.observability.logs import configure_logging
+from portal.config import ConfigError
 from portal.state import PortalState
 
 bp = Blueprint("ops", __name__)
@@ -139,8 +140,12 @@ def init_ops(app: Flask, state: PortalState) -> None:
 
     broker = (str(app.config["CELERY_BROKER_URL"])
               if app.config.get("DELIVERY_RUNNER") == "celery" else None)
+    try:
+        token = read_secret(dict(app.config), "METRICS_TOKEN")
+    except SecretError as exc:
+        raise ConfigError(str(exc)) from exc
     app.extensions[EXTENSION] = {
-        "token": read_secret(dict(app.config), "METRICS_TOKEN"),
+        "token": token,
         "readiness": _readiness(app, state),
         "collector": metrics.OutboxCollector(state.db, broker,
                                              queue_names(dict(app.config)).values()),
