@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import requests
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -17,6 +18,7 @@ from sqlalchemy import func, select
 from portal.adapters.db.delivery import DeliveryJob
 from portal.adapters.observability.logs import handler
 from portal.state import portal_state
+from tests.adapters.delivery.receivers import free_port
 from tests.adapters.delivery.support import delivery_app, worker_env
 from tests.adapters.jobs.processes import CeleryWorker, RedisServer, wait_for
 from tests.conftest import sign_in
@@ -44,15 +46,19 @@ def test_celery_job_logs_carry_the_request_id(clean_db: str, seal: dict[str, Any
                                               tmp_path: Path) -> None:
     prefix = f"r{uuid.uuid4().hex[:8]}"
     request_id = f"edge-{uuid.uuid4().hex[:12]}"
+    metrics_port = free_port()
     with RedisServer(tmp_path) as broker:
         overrides = {"CELERY_BROKER_URL": broker.url, "CELERY_QUEUE_PREFIX": prefix}
         app = delivery_app(clean_db, seal, {}, DELIVERY_RUNNER="celery", **overrides)
-        with CeleryWorker(worker_env(clean_db, seal, {}, **overrides), tmp_path,
-                          beat=False) as worker:
+        env = worker_env(clean_db, seal, {}, METRICS_WORKER_PORT=metrics_port, **overrides)
+        with CeleryWorker(env, tmp_path, beat=False) as worker:
             submit_with_request_id(app, request_id)
             wait_for(lambda: delivered(app), 60, "the delivery", interval=0.3)
             wait_for(lambda: request_id in worker.output(), 10, "the job's log line")
             output = worker.output()
+            # The worker's own metrics endpoint (METRICS_WORKER_PORT) counted the attempt.
+            scraped = requests.get(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5).text
+    assert 'portal_delivery_attempts_total{channel="inbox",outcome="delivered"} 1.0' in scraped
     lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     job_lines = [r for r in lines if r.get("request_id") == request_id]
     assert job_lines and all(r.get("job_id") for r in job_lines)
