@@ -110,3 +110,19 @@ def test_outbox_age_is_that_of_the_oldest_pending_job(clean_db: str,
     assert value(samples, "portal_outbox_jobs", kind="delivery", status="pending") == 1
     age = value(samples, "portal_outbox_oldest_pending_age_seconds", kind="delivery")
     assert 7200 <= age < 7300
+
+
+def test_broker_queue_length_with_celery(clean_db: str, seal: dict[str, Any],
+                                         tmp_path: Any) -> None:
+    """Jobs sent to Redis that no worker took yet show as the broker's queue length."""
+    from portal.adapters.jobs.tasks import enqueue_submission
+    from tests.adapters.delivery.support import submit_dog_tax
+    from tests.adapters.jobs.processes import RedisServer
+
+    with RedisServer(tmp_path) as broker:
+        app = delivery_app(clean_db, seal, {}, METRICS_TOKEN=TOKEN, DELIVERY_RUNNER="celery",
+                           CELERY_BROKER_URL=broker.url, CELERY_QUEUE_PREFIX="m1")
+        assert enqueue_submission(app, submit_dog_tax(app))
+        samples = scrape(app)
+    assert value(samples, "portal_broker_queue_length", queue="m1.delivery") == 1
+    assert value(samples, "portal_broker_queue_length", queue="m1.notify") == 0
