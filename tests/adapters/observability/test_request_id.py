@@ -71,7 +71,9 @@ def test_in_process_job_logs_carry_the_request_id(clean_db: str, seal: dict[str,
     capture = handler(stream, "json")
     logging.getLogger("portal").addHandler(capture)
     try:
-        app = delivery_app(clean_db, seal, {}, DELIVERY_RUNNER="inprocess")
+        # No sweep during the test: it could run the job first, under its own id.
+        app = delivery_app(clean_db, seal, {}, DELIVERY_RUNNER="inprocess",
+                           DELIVERY_SWEEP_SECONDS=600)
         submit_with_request_id(app, request_id)
         wait_for(lambda: delivered(app), 60, "the delivery", interval=0.2)
         wait_for(lambda: "delivered" in stream.getvalue(), 10, "the job's log line")
