@@ -126,7 +126,7 @@ def test_celery_processes_start_as_written(guide_env: dict[str, str], tmp_path: 
     process = start(name, guide_env, log)
     try:
         wait_for(lambda: ready in log.read_text(errors="replace") or process.poll() is not None,
-                 90, f"celery {name}")
+                 120, f"celery {name}")
         assert ready in log.read_text(errors="replace"), log.read_text(errors="replace")[-3000:]
     finally:
         with contextlib.suppress(ProcessLookupError):

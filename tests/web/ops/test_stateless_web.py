@@ -51,7 +51,7 @@ class Server:
 
     def __enter__(self) -> Server:
         self.process = start("web", self.env, self.log)
-        wait_for(lambda: self.up() or self.process.poll() is not None, 60,  # type: ignore[union-attr]
+        wait_for(lambda: self.up() or self.process.poll() is not None, 120,  # type: ignore[union-attr]
                  "gunicorn to answer")
         assert self.up(), self.log.read_text(errors="replace")[-3000:]
         return self
