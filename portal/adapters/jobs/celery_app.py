@@ -65,7 +65,7 @@ def make_celery(app: Flask, runtime: DeliveryRuntime) -> Celery:
     )
     _quiet_celery_logging()
 
-    @celery.task(name=RUN_TASK, ignore_result=True)
+    @celery.task(name=RUN_TASK, ignore_result=True, shared=False)
     def run(job_id: str, kind: str = "delivery", request_id: str | None = None) -> str:
         from portal.adapters.jobs.tasks import deliver
 
@@ -73,14 +73,14 @@ def make_celery(app: Flask, runtime: DeliveryRuntime) -> Celery:
         with bound(request_id, job_id), app.app_context():
             return deliver(runtime, job_id, kind).status
 
-    @celery.task(name=SWEEP_TASK, ignore_result=True)
+    @celery.task(name=SWEEP_TASK, ignore_result=True, shared=False)
     def sweep() -> int:
         from portal.adapters.jobs.tasks import sweep_lost
 
         with bound(), app.app_context():
             return sweep_lost(runtime)
 
-    @celery.task(name=RETENTION_TASK, ignore_result=True)
+    @celery.task(name=RETENTION_TASK, ignore_result=True, shared=False)
     def retention() -> dict[str, int]:
         from portal.adapters.jobs.maintenance import run_retention
 
