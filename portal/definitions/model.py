@@ -256,6 +256,27 @@ class IssuedDocument(Strict):
     template: str
     on_status: str
     legal_basis: str | None = None
+DEFAULT_RETENTION_BASIS = (
+    "Art. 5 Abs. 1 lit. e DSGVO (Speicherbegrenzung); Fristen von der Kommune festgelegt")
+
+
+class Retention(Strict):
+    """How long the portal keeps a service's personal data (Art. 5 Abs. 1 lit. e DSGVO:
+    no longer than necessary). The portal is not the authority's file of record — that is the
+    back office's system, which receives every application — so these periods cover what the
+    portal itself needs: the citizen's view of the case, the clerks' work in the inbox.
+
+    - `closed_case_days`: after a case reached the status "closed" (submission, answers,
+      documents, messages, uploads are deleted; anonymous statistics are kept),
+    - `draft_days`: after a draft's last change,
+    - `unused_upload_days`: after an upload that no submission uses was stored.
+    `basis` names the legal basis of the periods, or says that the municipality chose them.
+    """
+
+    closed_case_days: int = Field(default=365, ge=1, le=36500)
+    draft_days: int = Field(default=30, ge=1, le=3650)
+    unused_upload_days: int = Field(default=7, ge=1, le=3650)
+    basis: list[str] = Field(default_factory=lambda: [DEFAULT_RETENTION_BASIS], min_length=1)
 
 
 class ServiceDefinition(Strict):
@@ -275,6 +296,7 @@ class ServiceDefinition(Strict):
     validators: list[ValidatorRef] = Field(default_factory=list)
     exclusions: list[Exclusion] = Field(default_factory=list)
     issues_document: IssuedDocument | None = None
+    retention: Retention = Field(default_factory=Retention)
 
     @model_validator(mode="after")
     def _consistent(self) -> ServiceDefinition:
