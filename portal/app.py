@@ -50,6 +50,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     )
     app.extensions["portal"] = state
 
+    # Operation (issue #12): request ids, JSON logs, /healthz, /readyz, /metrics, proxy headers.
+    from portal.web.ops import init_ops
+
+    init_ops(app, state)
     csrf.init_app(app)
     init_i18n(app, str(TRANSLATIONS))
     _register_blueprints(app, state)

@@ -59,9 +59,10 @@ def demo_load() -> None:
 def register_cli(app: Flask) -> None:
     from portal.adapters.jobs.cli import delivery_cli
     from portal.adapters.xoev.cli import xoev_cli
+    from portal.cli_ops import config_cli, health_cli, retention_cli, stats_cli
     from portal.web.auth.saml_cli import saml_cli
     from portal.web.staff.cli import staff_cli
 
     for group in (forms_cli, db_cli, demo_cli, seal_cli, saml_cli, staff_cli, delivery_cli,
-                  xoev_cli):
+                  xoev_cli, config_cli, health_cli, retention_cli, stats_cli):
         app.cli.add_command(group)

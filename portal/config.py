@@ -120,10 +120,28 @@ class BaseConfig:
     API_PAGE_SIZE = 50
     API_MAX_PAGE_SIZE = 200
 
+    # --- Operation (issue #12): logs, metrics, health, reverse proxy, retention ---
+    LOG_FORMAT = "json"
+    LOG_LEVEL = "INFO"
+    METRICS_TOKEN: str | None = None
+    METRICS_TOKEN_FILE: str | None = None
+    METRICS_WORKER_PORT: int | None = None
+    READY_CACHE_SECONDS = 5
+    PROXY_FIX_X_FOR = 0
+    PROXY_FIX_X_PROTO = 0
+    PROXY_FIX_X_HOST = 0
+    PROXY_FIX_X_PORT = 0
+    PROXY_FIX_X_PREFIX = 0
+    RETENTION_INTERVAL_SECONDS = 3600
+    DEV_MAIL_DIR: str | None = None
+
+
 class DevelopmentConfig(BaseConfig):
     ENV_NAME = "development"
     DEV_SIGNIN = True
     DEMO_DATA = True
+    LOG_FORMAT = "text"
+    DEV_MAIL_DIR = "instance/mail"
     SESSION_COOKIE_SECURE = False
     SECRET_KEY = "development-only-not-secret"
     # Generated into the instance folder on first use (never in production).
@@ -202,3 +220,152 @@ def _check(config: dict[str, Any]) -> None:
 def project_root(environ: Mapping[str, str] = os.environ) -> Path:
     """Where forms/, templates/ … live: PORTAL_ROOT, else the working directory."""
     return Path(environ.get(f"{PREFIX}ROOT") or Path.cwd()).resolve()
+
+
+# --- What each setting means. `flask config docs` writes the table in docs/deployment.md from
+# this; a test fails when a setting has no description here or the guide is stale. ---
+REQUIRED_IN_PRODUCTION: dict[str, str] = {
+    "SECRET_KEY": "yes (checked at start)",
+    "DATABASE_URL": "yes (checked at start)",
+    "BASE_URL": "yes",
+    "SEAL_PKCS12_FILE": "this or SEAL_PKCS11_MODULE",
+    "SEAL_PKCS11_MODULE": "this or SEAL_PKCS12_FILE",
+    "CELERY_BROKER_URL": "with DELIVERY_RUNNER=celery",
+    "METRICS_TOKEN": "to scrape /metrics",
+}
+# Environment variables that are no attribute of the classes above.
+EXTRA_VARIABLES: dict[str, tuple[str, str]] = {
+    "PORTAL_ENV": ("production", "`development` (embedded default), `testing` or `production`"),
+    "PORTAL_ROOT": ("working directory", "Where `forms/`, `templates/`, `xoev_schemas/` … are "
+                    "found; relative paths below start here"),
+    "PROMETHEUS_MULTIPROC_DIR": ("unset", "A directory of its own for each gunicorn and each "
+                                 "Celery worker service (prometheus_client's multiprocess "
+                                 "mode), emptied at start"),
+}
+DESCRIPTIONS: dict[str, dict[str, str]] = {
+    "General": {
+        "TESTING": "Flask's test mode (the `testing` environment only)",
+        "SECRET_KEY": "Signs sessions and tokens; at least 32 random characters, the same on "
+                      "every web process",
+        "DATABASE_URL": "SQLAlchemy URL; PostgreSQL in production "
+                        "(`postgresql://portal@db/portal`); unset: SQLite in `instance/`",
+        "BASE_URL": "The portal's public URL (links in e-mails, SAML); https in production",
+        "TIMEZONE": "The authority's time zone for deadlines and documents",
+        "FORMS_DIR": "Service definitions (YAML)",
+        "XOEV_SCHEMAS_DIR": "XÖV schema files with their MANIFEST",
+        "TEMPLATES_DIR": "Jinja templates",
+        "STATIC_DIR": "Static files (CSS, JS)",
+        "VENDOR_DIR": "The KERN UX design system installed by npm",
+        "MUNICIPALITY_FILE": "The municipality's data (name, AGS, departments, tariffs)",
+        "DEV_SIGNIN": "Development sign-in with test personas; refused in production",
+        "DEMO_DATA": "Demo data for the embedded default",
+        "DEV_MAIL_DIR": "Without SMTP_HOST, mail is written here as .eml files instead of "
+                        "being sent (development)",
+        "MAX_CONTENT_LENGTH": "Largest request body in bytes (uploads)",
+        "BABEL_DEFAULT_LOCALE": "Source language of the texts (fixed)",
+        "LANGUAGES": "Languages offered (fixed in code)",
+        "LOCAL_ACCOUNTS_ENABLED": "Citizen accounts with e-mail and password (trust level 1)",
+        "API_PAGE_SIZE": "Default page size of the REST API",
+        "API_MAX_PAGE_SIZE": "Largest page size a client may ask the REST API for",
+    },
+    "Sessions and forms": {
+        "SESSION_COOKIE_SECURE": "Session cookie only over https",
+        "SESSION_COOKIE_HTTPONLY": "Session cookie hidden from scripts",
+        "SESSION_COOKIE_SAMESITE": "SameSite attribute of the session cookie",
+        "PERMANENT_SESSION_LIFETIME": "Idle timeout of a session in seconds",
+        "WTF_CSRF_TIME_LIMIT": "Age limit of CSRF tokens in seconds (unset: the session's)",
+    },
+    "Citizen sign-in (BundID, SAML 2.0)": {
+        "SAML_ENABLED": "Offer the BundID sign-in",
+        "SAML_BASE_URL": "Public URL for SAML endpoints; BASE_URL when unset",
+        "SAML_SP_ENTITY_ID": "The portal's entity id; default `<base>/saml/metadata`",
+        "SAML_SP_KEY_FILE": "SP private key (path relative to `instance/`)",
+        "SAML_SP_CERT_FILE": "SP certificate (path relative to `instance/`)",
+        "SAML_SP_NEW_CERT_FILE": "Next SP certificate, published ahead of a key rollover",
+        "SAML_IDP_METADATA_FILE": "The IdP's metadata as stored by `flask saml refresh-metadata`",
+        "SAML_IDP_METADATA_URL": "Where `flask saml refresh-metadata` fetches the metadata",
+        "SAML_IDP_ENTITY_ID": "The IdP's entity id (when the metadata holds several)",
+        "SAML_IDP_METADATA_SIGNING_CERT_FILE": "When set, the metadata must be signed by it",
+        "SAML_REQUIRE_ENCRYPTED_ASSERTIONS": "Refuse unencrypted assertions",
+        "SAML_WANT_RESPONSE_SIGNED": "Also require a signed Response (BundID signs the "
+                                     "assertion)",
+        "SAML_CLOCK_SKEW_SECONDS": "Tolerated clock difference to the IdP",
+        "SAML_REQUEST_MAX_AGE_SECONDS": "How long a started sign-in stays valid",
+        "SAML_NAMEID_FORMAT": "NameID format asked for",
+        "SAML_ONLINE_SERVICE_ID": "Shown by BundID when no service is known",
+        "SAML_ORGANIZATION_NAME": "Organisation in the SP metadata",
+        "SAML_CONTACT_EMAIL": "Technical contact in the SP metadata",
+    },
+    "Staff": {
+        "STAFF_SAML_ENABLED": "Staff sign in via the municipality's own SAML IdP",
+        "STAFF_SAML_SP_ENTITY_ID": "Default `<base>/mitarbeiter/saml/metadata`",
+        "STAFF_SAML_IDP_METADATA_FILE": "Metadata of the staff IdP",
+        "STAFF_SAML_IDP_METADATA_URL": "Source of the staff IdP's metadata",
+        "STAFF_SAML_IDP_ENTITY_ID": "The staff IdP's entity id",
+        "STAFF_SAML_IDP_METADATA_SIGNING_CERT_FILE": "When set, the metadata must be signed",
+        "STAFF_SAML_REQUIRE_ENCRYPTED_ASSERTIONS": "Unset: as SAML_REQUIRE_ENCRYPTED_ASSERTIONS",
+        "STAFF_SAML_EMAIL_ATTRIBUTE": "Attribute that carries the employee's e-mail address",
+        "STAFF_MAX_FAILED_LOGINS": "Failed sign-ins before the account is locked",
+        "STAFF_LOCKOUT_MINUTES": "Length of a lock-out",
+        "STAFF_SESSION_MAX_SECONDS": "Absolute limit of a staff session (besides the idle "
+                                     "timeout)",
+        "STAFF_SECOND_FACTOR_SECONDS": "Time allowed between password and TOTP code",
+        "STAFF_COUNTER_LEVEL": "Trust level a counter check grants (at most 3)",
+    },
+    "Seal of the documents": {
+        "SEAL_PKCS12_FILE": "The municipality's seal key and certificate as PKCS#12",
+        "SEAL_PKCS12_PASSWORD": "Its password (better: SEAL_PKCS12_PASSWORD_FILE)",
+        "SEAL_PKCS12_PASSWORD_FILE": "File holding the PKCS#12 password",
+        "SEAL_PKCS11_MODULE": "PKCS#11 library of the HSM/token (instead of PKCS#12)",
+        "SEAL_PKCS11_TOKEN_LABEL": "Token label",
+        "SEAL_PKCS11_KEY_LABEL": "Key label on the token",
+        "SEAL_PKCS11_CERT_LABEL": "Certificate label (default: the key label)",
+        "SEAL_PKCS11_PIN": "Token PIN (better: SEAL_PKCS11_PIN_FILE)",
+        "SEAL_PKCS11_PIN_FILE": "File holding the PIN",
+        "SEAL_TSA_URL": "RFC 3161 time-stamp service (PAdES B-T)",
+        "SEAL_TSA_TIMEOUT": "Time-stamp request timeout in seconds",
+        "SEAL_TRUST_ROOTS": "CA certificates that `flask seal verify` trusts (PEM)",
+        "SEAL_DEV_DIR": "Where `flask seal init-dev` writes the development seal",
+    },
+    "Delivery to back offices and jobs": {
+        "DELIVERY_CHANNELS": "Channels per service as JSON (see README)",
+        "DELIVERY_CHANNELS_FILE": "Channels per service as a YAML/JSON file",
+        "DELIVERY_RUNNER": "`celery` (production), `inprocess` (thread in the web process) or "
+                           "`manual`",
+        "DELIVERY_MAX_ATTEMPTS": "Attempts before a job fails for good",
+        "DELIVERY_BACKOFF_SECONDS": "First retry delay, doubled per attempt",
+        "DELIVERY_BACKOFF_MAX_SECONDS": "Longest retry delay",
+        "DELIVERY_LEASE_SECONDS": "A worker silent this long is taken for dead",
+        "DELIVERY_REQUEUE_SECONDS": "A due job not picked up this long is sent again",
+        "DELIVERY_SWEEP_SECONDS": "Interval of the sweep (Celery beat / in-process runner)",
+        "CELERY_BROKER_URL": "Redis URL of the Celery broker",
+        "CELERY_QUEUE_PREFIX": "Queues `<prefix>.delivery`, `.notify`, `.sweep`",
+        "CELERY_VISIBILITY_TIMEOUT": "Redis visibility timeout; longer than the longest "
+                                     "back-off",
+        "SMTP_HOST": "Mail server; unset: mail is not sent (development)",
+        "SMTP_PORT": "Mail server port",
+        "SMTP_SENDER": "Sender address of all mail",
+        "SMTP_STARTTLS": "Use STARTTLS",
+        "SMTP_USERNAME": "SMTP user",
+        "SMTP_PASSWORD": "SMTP password (better: SMTP_PASSWORD_FILE)",
+        "SMTP_PASSWORD_FILE": "File holding the SMTP password",
+        "SMTP_TIMEOUT": "SMTP timeout in seconds",
+    },
+    "Operation": {
+        "LOG_FORMAT": "`json` (one object per line) or `text`",
+        "LOG_LEVEL": "Level of the root logger",
+        "METRICS_TOKEN": "Bearer token for /metrics and the detailed /readyz; unset: "
+                         "/metrics is off",
+        "METRICS_TOKEN_FILE": "File holding the metrics token",
+        "METRICS_WORKER_PORT": "Port on which each Celery worker serves its metrics "
+                               "(machines without a web process)",
+        "READY_CACHE_SECONDS": "How long /readyz reuses its last result",
+        "PROXY_FIX_X_FOR": "Number of proxies in front whose X-Forwarded-For is trusted",
+        "PROXY_FIX_X_PROTO": "… whose X-Forwarded-Proto is trusted",
+        "PROXY_FIX_X_HOST": "… whose X-Forwarded-Host is trusted",
+        "PROXY_FIX_X_PORT": "… whose X-Forwarded-Port is trusted",
+        "PROXY_FIX_X_PREFIX": "… whose X-Forwarded-Prefix is trusted",
+        "RETENTION_INTERVAL_SECONDS": "How often the retention job runs (Celery beat / "
+                                      "in-process runner)",
+    },
+}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from portal.definitions.fields import SUBFIELDS
+from portal.definitions.fields import SUBFIELDS, codelist_codes
 from portal.definitions.loader import Catalog
 from portal.definitions.model import FieldDef, FieldType, ServiceDefinition, Step
 
@@ -33,14 +33,21 @@ def date_for(f: FieldDef, today: date) -> date:
     return wanted
 
 
+# Yes/no answers where "yes" would break a cross-field rule of the definition: with other homes
+# kept, the first-choice "sole dwelling" of a person is wrong (§ 21 BMG).
+NO_ANSWERS = {"has_other_dwellings"}
+
+
 def scalar_input(f: FieldDef, catalog: Catalog, today: date) -> list[str]:
     t = f.type
+    if t == FieldType.YES_NO and f.id in NO_ANSWERS:
+        return ["no"]
     if t in (FieldType.CHOICE, FieldType.MULTI_CHOICE):
-        codes = [o.code for o in f.options] if f.options else catalog.codelists[str(f.codelist)].codes()
+        codes = [o.code for o in f.options] if f.options else codelist_codes(f, catalog.codelists)
         # Prefer a code that exercises conditions: the first option is usually the common case.
         return [codes[0]]
     return [{
-        FieldType.TEXT: "Bello vom Rammelsberg",
+        FieldType.TEXT: "Bello vom Rammelsberg"[:f.limit].strip(),
         FieldType.TEXTAREA: "Zeile eins mit Umlauten: äöü ß €\nZeile zwei",
         FieldType.NUMBER: str(int(f.min) if f.min is not None else 1),
         FieldType.MONEY: "12,50",

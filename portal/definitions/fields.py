@@ -264,7 +264,14 @@ def choice_codes(f: FieldDef, ctx: ParseContext) -> list[str]:
     if f.options is not None:
         return [o.code for o in f.options]
     assert f.codelist is not None
-    return ctx.codelists[f.codelist].codes()
+    return codelist_codes(f, ctx.codelists)
+
+
+def codelist_codes(f: FieldDef, codelists: Mapping[str, CodeList]) -> list[str]:
+    """The codes a field offers from its code list, in list order (`codes` selects some)."""
+    assert f.codelist is not None
+    codes = codelists[f.codelist].codes()
+    return [c for c in codes if c in f.codes] if f.codes is not None else codes
 
 
 def parse_composite(f: FieldDef, form: Mapping[str, list[str]], path: str,

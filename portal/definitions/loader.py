@@ -20,6 +20,7 @@ from portal.definitions.fees import FEE_RULES
 from portal.definitions.fields import COUNTRY_CODELIST, SUBFIELDS
 from portal.definitions.model import Condition, FieldDef, FieldType, ServiceDefinition
 from portal.definitions.municipality import Municipality
+from portal.definitions.places import Places, PostcodeTable, StreetDirectory
 from portal.definitions.validators import VALIDATORS
 
 M = TypeVar("M", bound=BaseModel)
@@ -111,11 +112,43 @@ def check_service(service: ServiceDefinition, file: Path, codelists: dict[str, C
                 _check_refs(cond, top | siblings, file, f"{path}.{name}")
             if f.codelist is not None and f.codelist not in codelists:
                 raise DefinitionError(file, f"{path}.codelist", f"unknown code list '{f.codelist}'")
+            if f.codes is not None and f.codelist is not None:
+                unknown = set(f.codes) - set(codelists[f.codelist].codes())
+                if unknown:
+                    raise DefinitionError(file, f"{path}.codes",
+                                          f"not in '{f.codelist}': {', '.join(sorted(unknown))}")
+            if f.prefill_item is not None:
+                _check_prefill_item(f, top, file, f"{path}.prefill_item")
+            if f.lock_if is not None:
+                _check_refs(f.lock_if, top, file, f"{path}.lock_if")
             if f.type == FieldType.ADDRESS_ABROAD and COUNTRY_CODELIST not in codelists:
                 raise DefinitionError(file, path, f"needs the code list '{COUNTRY_CODELIST}'")
             if f.type in SUBFIELDS and f.prefill is not None and f.type != FieldType.PERSON_NAME \
                     and f.type != FieldType.ADDRESS:
                 raise DefinitionError(file, f"{path}.prefill", "cannot prefill this field type")
+    _check_exclusions(service, file, top, municipality)
+
+
+def _check_prefill_item(group: FieldDef, top: set[str], file: Path, path: str) -> None:
+    assert group.prefill_item is not None and group.fields is not None
+    children = {c.id for c in group.fields}
+    if group.prefill_item.when is not None:
+        _check_refs(group.prefill_item.when, top, file, f"{path}.when")
+    unknown = set(group.prefill_item.fixed) - children
+    if unknown:
+        raise DefinitionError(file, f"{path}.fixed", f"unknown field(s) {', '.join(sorted(unknown))}")
+
+
+def _check_exclusions(service: ServiceDefinition, file: Path, top: set[str],
+                      municipality: Municipality) -> None:
+    for index, exclusion in enumerate(service.exclusions):
+        path = f"exclusions[{index}]"
+        _check_refs(exclusion.when, top, file, f"{path}.when")
+        if exclusion.field not in top:
+            raise DefinitionError(file, f"{path}.field", f"unknown field '{exclusion.field}'")
+        department = exclusion.department or service.department
+        if municipality.department(department) is None:
+            raise DefinitionError(file, f"{path}.department", f"unknown department '{department}'")
 
 
 def _check_fee(service: ServiceDefinition, file: Path, codelists: dict[str, CodeList],
@@ -176,6 +209,7 @@ def load_catalog(forms_dir: Path, municipality_file: Path) -> Catalog:
     if not forms_dir.is_dir():
         raise DefinitionError(forms_dir, "", "the forms directory does not exist")
     municipality = _read(municipality_file, Municipality)
+    municipality.with_places(load_places(municipality, municipality_file.parent))
     codelists = load_codelists(forms_dir / "codelists")
     services: dict[str, ServiceDefinition] = {}
     prefixes: dict[str, str] = {}
@@ -192,6 +226,21 @@ def load_catalog(forms_dir: Path, municipality_file: Path) -> Catalog:
     if not services:
         raise DefinitionError(forms_dir, "", "no service definitions (*.yaml) found")
     return Catalog(services, codelists, municipality)
+
+
+def load_places(municipality: Municipality, directory: Path) -> Places:
+    """The data files the municipality file names, relative to its own directory."""
+    table = (_read(directory / municipality.postcode_table, PostcodeTable)
+             if municipality.postcode_table else None)
+    streets = (_read(directory / municipality.street_directory, StreetDirectory)
+               if municipality.street_directory else None)
+    if table is not None:
+        own = next((m for m in table.municipalities if m.ags == municipality.ags), None)
+        if own is not None and set(own.postcodes) != set(municipality.postcodes):
+            raise DefinitionError(directory / str(municipality.postcode_table), "municipalities",
+                                  f"the postcodes of {municipality.ags} differ from the "
+                                  "municipality file's 'postcodes'")
+    return Places.build(municipality.ags, municipality.postcodes, table, streets)
 
 
 def json_schema() -> dict[str, Any]:

@@ -136,6 +136,15 @@ class Repeat(Strict):
         return self
 
 
+class PrefillItem(Strict):
+    """The first item of a group is the signed-in person: its children's `prefill` values come
+    from the identity (locked when verified), `fixed` values are set and locked, while `when`
+    holds (e.g. only when the person registers themselves)."""
+
+    when: Condition | None = None
+    fixed: dict[str, Any] = Field(default_factory=dict)
+
+
 class FieldDef(Strict):
     id: str = Field(pattern=IDENT)
     type: FieldType
@@ -150,6 +159,8 @@ class FieldDef(Strict):
     dates: DateRule | None = None
     options: list[Option] | None = None
     codelist: str | None = None
+    # Only these codes of the code list are offered (e.g. main or secondary residence only).
+    codes: list[str] | None = None
     accept: list[str] = Field(
         default_factory=lambda: ["application/pdf", "image/jpeg", "image/png"])
     max_size_mb: int = Field(default=10, ge=1, le=50)
@@ -157,9 +168,13 @@ class FieldDef(Strict):
     # A verified (eID) prefill is locked unless the field asks for something the eID may not
     # hold, e.g. the address where a dog is kept.
     lock_verified: bool = True
+    # ... and only while this holds (e.g. the eID address is the previous home only when the
+    # signed-in person registers themselves).
+    lock_if: Condition | None = None
     repeat: Repeat | None = None
     item_label: LText | None = None
     fields: list[FieldDef] | None = None
+    prefill_item: PrefillItem | None = None
 
     @model_validator(mode="after")
     def _type_specific(self) -> FieldDef:
@@ -172,8 +187,8 @@ class FieldDef(Strict):
                 if child.type == FieldType.GROUP:
                     raise ValueError("groups cannot be nested")
             _unique([f.id for f in self.fields], f"fields of group '{self.id}'")
-        elif self.fields is not None or self.repeat is not None:
-            raise ValueError("only a group has 'fields' and 'repeat'")
+        elif self.fields is not None or self.repeat is not None or self.prefill_item is not None:
+            raise ValueError("only a group has 'fields', 'repeat' and 'prefill_item'")
         if self.type in CHOICE_TYPES:
             if (self.options is None) == (self.codelist is None):
                 raise ValueError("a choice needs either 'options' or 'codelist'")
@@ -181,6 +196,8 @@ class FieldDef(Strict):
                 _unique([o.code for o in self.options], f"options of '{self.id}'")
         elif self.options is not None or self.codelist is not None:
             raise ValueError("only choices have 'options' or 'codelist'")
+        if self.codes is not None and self.codelist is None:
+            raise ValueError("'codes' selects codes of a 'codelist'")
         if self.max_length is not None and self.type not in DEFAULT_MAX_LENGTH:
             raise ValueError("'max_length' applies to text and textarea only")
         if (self.min is not None or self.max is not None) and self.type not in (
@@ -257,6 +274,51 @@ class Exclusive(Strict):
     message: LText
 
 
+class Exclusion(Strict):
+    """A case the online service cannot handle: while `when` holds, `field` shows `reason` and
+    the office of `department` (default: the service's) with its contact and appointments."""
+
+    id: str = Field(pattern=IDENT)
+    when: Condition
+    field: str
+    reason: LText
+    department: str | None = None
+
+
+class IssuedDocument(Strict):
+    """A sealed document the authority issues when a clerk moves a case to `on_status`
+    (e.g. the Meldebestätigung of § 24 Abs. 2 BMG), rendered from `template`."""
+
+    kind: str = Field(pattern=IDENT)
+    title: LText
+    template: str
+    on_status: str
+    legal_basis: str | None = None
+
+
+DEFAULT_RETENTION_BASIS = (
+    "Art. 5 Abs. 1 lit. e DSGVO (Speicherbegrenzung); Fristen von der Kommune festgelegt")
+
+
+class Retention(Strict):
+    """How long the portal keeps a service's personal data (Art. 5 Abs. 1 lit. e DSGVO:
+    no longer than necessary). The portal is not the authority's file of record — that is the
+    back office's system, which receives every application — so these periods cover what the
+    portal itself needs: the citizen's view of the case, the clerks' work in the inbox.
+
+    - `closed_case_days`: after a case reached the status "closed" (submission, answers,
+      documents, messages, uploads are deleted; anonymous statistics are kept),
+    - `draft_days`: after a draft's last change,
+    - `unused_upload_days`: after an upload that no submission uses was stored.
+    `basis` names the legal basis of the periods, or says that the municipality chose them.
+    """
+
+    closed_case_days: int = Field(default=365, ge=1, le=36500)
+    draft_days: int = Field(default=30, ge=1, le=3650)
+    unused_upload_days: int = Field(default=7, ge=1, le=3650)
+    basis: list[str] = Field(default_factory=lambda: [DEFAULT_RETENTION_BASIS], min_length=1)
+
+
 class ServiceDefinition(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
@@ -275,6 +337,9 @@ class ServiceDefinition(Strict):
     privacy: ServicePrivacy | None = None
     sepa_mandate: SepaMandateFields | None = None
     exclusive: Exclusive | None = None
+    exclusions: list[Exclusion] = Field(default_factory=list)
+    issues_document: IssuedDocument | None = None
+    retention: Retention = Field(default_factory=Retention)
 
     @model_validator(mode="after")
     def _consistent(self) -> ServiceDefinition:

@@ -4,12 +4,15 @@ SEPA creditor data and the data-protection contacts of its privacy notices."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, PrivateAttr, field_validator
 
 from portal.definitions.model import LText, Strict
+from portal.definitions.places import Places, normalize_street
+
+__all__ = ["Contact", "Department", "Municipality", "Office", "ParkingZone", "PrivacyContacts",
+           "SepaCreditor", "creditor_id_valid", "normalize_street"]
 
 
 class Department(Strict):
@@ -77,6 +80,15 @@ class PrivacyContacts(Strict):
     dpo: Contact
     rights: list[LText] = Field(min_length=1)
     supervisory_authority: Contact
+class Office(Strict):
+    """Where people go when a case cannot be handled online: contact and appointments."""
+
+    name: LText
+    address: str
+    phone: str | None = None
+    email: str | None = None
+    appointment_url: str | None = None
+    source: str | None = None
 
 
 class Municipality(Strict):
@@ -92,6 +104,13 @@ class Municipality(Strict):
     parking_zones: list[ParkingZone] = Field(default_factory=list)
     sepa: SepaCreditor | None = None
     privacy: PrivacyContacts | None = None
+    # Residence registration (issue #10): offices by department, and the data files (relative
+    # to the municipality file) that place an address: the postcode -> AGS table of the
+    # Gemeindeverzeichnis and the municipality's own street directory.
+    offices: dict[str, Office] = Field(default_factory=dict)
+    postcode_table: str | None = None
+    street_directory: str | None = None
+    _places: Places | None = PrivateAttr(default=None)
 
     def department(self, dep_id: str) -> Department | None:
         return next((d for d in self.departments if d.id == dep_id), None)
@@ -101,6 +120,20 @@ class Municipality(Strict):
             return self.tariffs[name]
         except KeyError:
             raise KeyError(f"tariff '{name}' is not configured for {self.name}") from None
+
+    @property
+    def places(self) -> Places:
+        """Set by the loader from the data files; without them only the own postcodes."""
+        if self._places is None:
+            self._places = Places.build(self.ags, self.postcodes, None, None)
+        return self._places
+
+    def with_places(self, places: Places) -> Municipality:
+        self._places = places
+        return self
+
+    def office(self, department: str) -> Office | None:
+        return self.offices.get(department)
 
     def parking_zone_for(self, street: str) -> ParkingZone | None:
         wanted = normalize_street(street)
@@ -119,13 +152,3 @@ class Municipality(Strict):
             problems.append("privacy: the controller, data protection officer and supervisory "
                             "authority of the privacy notices are missing")
         return problems
-
-
-def normalize_street(street: str) -> str:
-    """Compare street names the way people write them: 'Marktstr.' equals 'Marktstraße'."""
-    s = unicodedata.normalize("NFC", street).strip().lower()
-    s = s.replace("ß", "ss")
-    for short in ("str.", "strasse"):
-        if s.endswith(short):
-            s = s[: -len(short)] + "strasse"
-    return " ".join(s.replace("-", " ").split())

@@ -181,22 +181,36 @@ def one_of(answers: Mapping[str, Any], args: Mapping[str, Any], ctx: CheckContex
     return Findings([FieldError(fields[0], message)], [])
 
 
+NOT_IN_TOWN = N_("Diese Anschrift liegt nicht in %(town)s (Postleitzahl %(postcode)s).")
+NOT_IN_TOWN_HINT = N_("Diese Anschrift liegt nicht in %(town)s (Postleitzahl %(postcode)s). "
+                      "%(hint)s")
+UNKNOWN_STREET = N_("Die Straße „%(street)s“ gibt es unter der Postleitzahl %(postcode)s in "
+                    "%(town)s nicht. Bitte prüfen Sie die Schreibweise.")
+
+
 @validator("address_in_municipality")
 def address_in_municipality(answers: Mapping[str, Any], args: Mapping[str, Any],
                             ctx: CheckContext) -> Findings:
-    """The new flat must lie in this municipality; otherwise another registration office is
-    responsible (§ 17 BMG: register where you move in)."""
+    """The address in `field` lies in this municipality, checked against its own postcodes and,
+    where the municipality file names one, its street directory. `hint` (from the definition)
+    says what to do instead, e.g. register with the office of the other town (§ 17 Abs. 1 BMG)."""
     name = args.get("field", "new_address")
     address = answers.get(name)
-    allowed = ctx.municipality.postcodes
-    if not isinstance(address, Mapping) or not allowed or not address.get("postcode"):
+    if not isinstance(address, Mapping) or not address.get("postcode"):
         return NONE
-    if address["postcode"] not in allowed:
-        return Findings([FieldError(f"{name}.postcode", Message(N_(
-            "Die Postleitzahl %(postcode)s gehört nicht zu %(town)s. Bitte melden Sie sich bei der "
-            "Meldebehörde des Ortes an, in den Sie ziehen."),
-            {"postcode": str(address["postcode"]), "town": ctx.municipality.short_name}))], [])
-    return NONE
+    places = ctx.municipality.places
+    if places.in_municipality(address):
+        return NONE
+    params: dict[str, Any] = {"postcode": str(address["postcode"]),
+                              "town": ctx.municipality.short_name}
+    if str(address["postcode"]) in places.own_postcodes:
+        params["street"] = str(address.get("street") or "")
+        return Findings([FieldError(f"{name}.street", Message(UNKNOWN_STREET, params))], [])
+    hint = args.get("hint")
+    text = NOT_IN_TOWN
+    if isinstance(hint, Mapping):
+        params["hint"], text = dict(hint), NOT_IN_TOWN_HINT
+    return Findings([FieldError(f"{name}.postcode", Message(text, params))], [])
 
 
 @validator("exactly_one")
@@ -248,3 +262,7 @@ def run_validators(refs: list[tuple[str, Mapping[str, Any]]], answers: Mapping[s
         errors.extend(found.errors)
         notices.extend(found.notices)
     return Findings(errors, notices)
+
+
+# Validators of other modules register themselves on import.
+from portal.definitions import person_rules  # noqa: E402,F401

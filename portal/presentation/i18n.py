@@ -60,7 +60,7 @@ def fmt_date(value: date | datetime | str | None, with_time: bool = False) -> st
         return ""
     if isinstance(value, str):
         try:
-            value = date.fromisoformat(value)
+            value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
         except ValueError:
             return str(value)
     if isinstance(value, datetime):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -85,6 +85,7 @@ class Claim:
     submission_id: str
     idempotency_key: str
     payload: dict[str, Any]
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,11 @@ class Outcome:
     status: str  # delivered | retry | failed | skipped
     retry_in: float | None = None
     error: str | None = None
+    # For metrics and logs: which job this was and, once delivered, how long after the job
+    # was written (the submission) it arrived.
+    channel: str | None = None
+    kind: str | None = None
+    latency: float | None = None
 
 
 def idempotency_key(submission_id: str, channel: str) -> str:
@@ -166,13 +172,23 @@ def claim(db: Database, job_id: str, policy: Policy) -> Claim | None:
         assert job is not None
         session.refresh(job)
         return Claim(job.id, job.attempts, job.kind, job.channel,
-                     job.submission_id, job.idempotency_key, dict(job.payload or {}))
+                     job.submission_id, job.idempotency_key, dict(job.payload or {}),
+                     _aware(job.created_at))
 
 
 def run_job(db: Database, tools: Tools, job_id: str) -> Outcome:
     claimed = claim(db, job_id, tools.policy)
     if claimed is None:
         return Outcome("skipped")
+    outcome = _attempt(db, tools, claimed)
+    latency = None
+    if outcome.status == DELIVERED and claimed.created_at is not None:
+        latency = max(0.0, (now() - claimed.created_at).total_seconds())
+    return replace(outcome, channel=claimed.channel, kind=claimed.kind, latency=latency)
+
+
+def _attempt(db: Database, tools: Tools, claimed: Claim) -> Outcome:
+    job_id = claimed.job_id
     try:
         if claimed.kind == KIND_NOTIFICATION:
             receipt = _notify(db, tools, claimed)

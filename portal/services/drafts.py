@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.adapters.db.models import Draft, Upload, now
+from portal.definitions.exclusions import exclusion_errors
 from portal.definitions.fields import ParseContext, UploadRef
 from portal.definitions.loader import Catalog
 from portal.definitions.messages import FieldError, Message
@@ -21,6 +22,7 @@ from portal.definitions.validators import CheckContext, run_validators
 from portal.services import audit, exclusive
 from portal.services.errors import NotFound, TrustLevelTooLow
 from portal.services.identity import Identity
+from portal.services.prefill import apply_locked, is_locked_path, locked_values, verified_fields
 
 Form = Mapping[str, list[str]]
 
@@ -53,12 +55,6 @@ def service_or_404(env: Env, service_id: str) -> ServiceDefinition:
     if service is None:
         raise NotFound(service_id)
     return service
-
-
-def verified_values(service: ServiceDefinition, identity: Identity) -> dict[str, Any]:
-    """Top-level answers that come from the eID and cannot be changed in the form."""
-    return {f.id: identity.prefill(f.prefill) for f in service.all_fields()
-            if f.prefill and f.lock_verified and identity.is_verified(f.prefill)}
 
 
 def start_draft(session: Session, env: Env, user_id: str, service_id: str, identity: Identity,
@@ -122,15 +118,15 @@ def save_step(session: Session, env: Env, draft: Draft, step_id: str, form: Form
     if step is None:
         raise NotFound(step_id)
     result = parse_step(service, step, form, draft.answers, env.parse_context(uploads))
-    locked = verified_values(service, identity)
-    values = {**result.values, **{k: v for k, v in locked.items() if k in _step_fields(step)}}
-    errors = [e for e in result.errors if e.path.split(".")[0] not in locked]
+    locked = locked_values(service, identity, {**draft.answers, **result.values})
+    values = apply_locked(result.values, locked, _step_fields(step))
+    errors = [e for e in result.errors if not is_locked_path(e.path, locked)]
     answers = {k: v for k, v in draft.answers.items() if k not in _step_fields(step)}
     answers.update(values)
     if not errors:
         found = run_validators([(v.name, v.args) for v in service.validators], answers,
-                               env.check_context(frozenset(locked)))
-        errors = errors_for_step(step, found.errors)
+                               env.check_context(verified_fields(locked)))
+        errors = errors_for_step(step, found.errors + exclusion_errors(service, answers))
     if not errors and service.exclusive is not None:
         errors = errors_for_step(step, exclusive.conflicts(session, service, answers,
                                                            draft.user_id, env.today))
@@ -180,7 +176,9 @@ def change_group(session: Session, env: Env, draft: Draft, step_id: str, form: F
         if count < group.repeat.max:
             raw[f"{group_id}.count"] = [str(count + 1)]
             items.append({})
-    elif 0 <= remove_index < count:
+    elif 0 <= remove_index < count and not any(
+            p.startswith(f"{group_id}.{remove_index}.")
+            for p in locked_values(service, identity, draft.answers)):
         raw = _shift(raw, group_id, remove_index)
         raw[f"{group_id}.count"] = [str(count - 1)]
         if remove_index < len(items):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 COMPLETE = {"name": ("family_name", "given_names"),
@@ -25,6 +26,10 @@ class Identity:
     nationality: str | None = None
     bpk2: str | None = None
     verified: tuple[str, ...] = field(default_factory=tuple)
+    # When the sign-in method identified the person (ISO 8601 with zone): a registration
+    # message tells the registration office who registered, with which method and when.
+    identified_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(
+        timespec="milliseconds"))
 
     @property
     def display_name(self) -> str:
@@ -51,6 +56,17 @@ class Identity:
             return False
         required = COMPLETE.get(key, ())
         return all(value.get(part) for part in required) if isinstance(value, dict) else True
+
+    def identification(self) -> dict[str, Any]:
+        """What a submission records about the sign-in: method, level, the pseudonymous
+        identifier (BundID: bPK2), the time, and the values the eID vouched for."""
+        data: dict[str, Any] = {"method": self.method, "level": self.trust_level,
+                                "pseudonym": self.bpk2 or self.subject,
+                                "identified_at": self.identified_at}
+        vouched = {key: self.prefill(key) for key in PREFILL_KEYS if self.is_verified(key)}
+        if vouched:
+            data["verified"] = vouched
+        return data
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

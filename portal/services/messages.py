@@ -87,6 +87,7 @@ def message_input(submission: Submission, catalog: Catalog, *,
         file_hashes={upload.id: upload.sha256 for upload in attachments},
         product_version=product_version(),
         test=submission.auth_method in TEST_AUTH_METHODS,
+        identification=submission.identification,
     )
 
 

@@ -13,15 +13,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.adapters.db.models import Draft, StatusChange, Submission, Upload, now
+from portal.definitions.exclusions import exclusion_errors
 from portal.definitions.fees import Fee, compute_fee
 from portal.definitions.messages import FieldError, Message
 from portal.definitions.model import ServiceDefinition, Step
 from portal.definitions.steps import check_step, prune_hidden, visible_steps
 from portal.definitions.validators import run_validators
 from portal.services import audit, delivery, exclusive
-from portal.services.drafts import Env, errors_for_step, service_or_404, verified_values
+from portal.services.drafts import Env, errors_for_step, service_or_404
 from portal.services.errors import ChangedSinceReview, Incomplete, NotFound, TrustLevelTooLow
 from portal.services.identity import Identity
+from portal.services.prefill import locked_values, verified_fields
 from portal.services.references import next_reference
 
 INBOX = delivery.INBOX
@@ -58,10 +60,11 @@ def review(env: Env, service: ServiceDefinition, answers: Mapping[str, Any],
     what the eID vouches for are made; with `session` and `user_id`, the service's
     one-application rule is checked against the applicant's other applications."""
     pruned = prune_hidden(service, answers)
-    verified = frozenset(verified_values(service, identity)) if identity is not None else None
+    verified = (verified_fields(locked_values(service, identity, pruned))
+                if identity is not None else None)
     findings = run_validators([(v.name, v.args) for v in service.validators], pruned,
                               env.check_context(verified))
-    errors = list(findings.errors)
+    errors = findings.errors + exclusion_errors(service, pruned)
     if session is not None and user_id is not None and service.exclusive is not None:
         errors += exclusive.conflicts(session, service, pruned, user_id, env.today)
     steps = [StepReview(s, check_step(s, pruned) + errors_for_step(s, errors))
@@ -108,7 +111,7 @@ def submit(session: Session, env: Env, draft_id: str, user_id: str,
         answers=result.answers, fee=result.fee.to_json(),
         notices=[notice_json(n) for n in result.notices],
         channel=draft.channel, auth_method=identity.method, trust_level=identity.trust_level,
-        submitted_at=submitted_at, status="received",
+        identification=identity.identification(), submitted_at=submitted_at, status="received",
     )
     session.add(submission)
     try:

@@ -9,10 +9,11 @@ from typing import Any
 
 from portal.definitions.codelists import CodeList
 from portal.definitions.conditions import evaluate
-from portal.definitions.fields import SUBFIELDS, SubField
+from portal.definitions.fields import SUBFIELDS, SubField, codelist_codes
 from portal.definitions.messages import N_, FieldError
 from portal.definitions.model import Condition, FieldDef, FieldType, Step
 from portal.presentation.i18n import fmt_date, msg, t
+from portal.services.prefill import is_locked_path
 
 
 def html_id(path: str) -> str:
@@ -68,7 +69,7 @@ class FormView:
         return field
 
     def value(self, path: str, field_type: FieldType | str | None = None) -> str:
-        if self.raw is not None and path.split(".")[0] not in self.locked:
+        if self.raw is not None and not self.locked_at(path):
             return (self.raw.get(path) or [""])[0]
         return as_input(field_type or self._type_of(path), lookup_path(self.answers, path))
 
@@ -92,8 +93,9 @@ class FormView:
         """Where the error summary links to: the first input that belongs to `path`."""
         if path.endswith(".count"):
             return "group-" + path.rsplit(".", 1)[0]
-        if path.split(".")[0] in self.locked:
-            return html_id(path.split(".")[0])
+        locked = next((p for p in self.locked if path == p or path.startswith(p + ".")), None)
+        if locked is not None:
+            return html_id(locked)
         f = self.field_at(path)
         if f is None or f.type in SUBFIELDS:
             return html_id(path)
@@ -120,7 +122,9 @@ class FormView:
         if field.options is not None:
             return [(o.code, t(o.label)) for o in field.options]
         if field.codelist is not None:
-            return [(e.code, t(e.name)) for e in self.codelists[field.codelist].entries]
+            codes = set(codelist_codes(field, self.codelists))
+            return [(e.code, t(e.name)) for e in self.codelists[field.codelist].entries
+                    if e.code in codes]
         return []
 
     def countries(self) -> list[tuple[str, str]]:
@@ -139,6 +143,10 @@ class FormView:
 
     def is_locked(self, field: FieldDef) -> bool:
         return field.id in self.locked
+
+    def locked_at(self, path: str) -> bool:
+        """The input at `path` (or the composite it belongs to) comes from the eID."""
+        return is_locked_path(path, self.locked)
 
     # conditions -------------------------------------------------------------
     def _is_local(self, cond: Condition, siblings: set[str]) -> bool:

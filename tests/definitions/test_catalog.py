@@ -38,11 +38,13 @@ EXPECTED_SERVICES = {
     "hundesteuer-abmeldung": ("HSA", "steueramt", 3),
     "wohnsitz-anmeldung": ("WAN", "meldebehoerde", 4),
     "wohnsitz-ummeldung": ("WUM", "meldebehoerde", 4),
-    "wohnsitz-abmeldung": ("WAB", "meldebehoerde", 3),
+    # Abmeldung too: the Meldeschein is signed (§ 23 Abs. 1 BMG), online replaced by the eID
+    # (§ 23 Abs. 7, § 10 Abs. 3 BMG, § 3a VwVfG).
+    "wohnsitz-abmeldung": ("WAB", "meldebehoerde", 4),
     "bewohnerparkausweis": ("BPA", "verkehrsbehoerde", 3),
 }
 PREFILL_SOURCES = {"name": FieldType.PERSON_NAME, "address": FieldType.ADDRESS,
-                   "birth_date": FieldType.DATE}
+                   "birth_date": FieldType.DATE, "birth_place": FieldType.TEXT}
 EU_EEA_CH = {  # destatis keys of the EU states, Iceland, Liechtenstein, Norway, Switzerland
     "000", "124", "125", "126", "127", "128", "129", "130", "131", "134", "135", "137", "139",
     "142", "143", "145", "148", "151", "152", "153", "154", "155", "157", "161", "164", "165",
@@ -146,6 +148,8 @@ def test_catalog_has_the_code_lists(catalog: Catalog) -> None:
         "ags", "geschlecht", "staatsangehoerigkeit", "staat", "hunderasse",
         "hundesteuer_abmeldegrund", "befreiungsgrund", "wohnungsstatus", "verhaeltnis_fahrzeug",
         "hund_geschlecht",
+        "familienstand", "religion", "ausweisdokument", "beziehung", "widerspruch", "meldefall",
+        "bestaetigungsart", "abmeldegrund",
     }
 
 
@@ -365,18 +369,18 @@ def test_invalid_yaml_in_a_codelist(tmp_path: Path) -> None:
 def test_label_without_german(tmp_path: Path) -> None:
     forms = copy_forms(tmp_path)
     target = forms / "wohnsitz-abmeldung.yaml"
-    edit(target, lambda d: d["steps"][0]["fields"][1].update(label={"en": "Date you move out"}))
+    edit(target, lambda d: d["steps"][1]["fields"][1].update(label={"en": "Date you move out"}))
     error = load_broken(forms)
-    assert error.path == "steps[0].fields[1].label"
+    assert error.path == "steps[1].fields[1].label"
     assert "German" in error.reason
 
 
 def test_label_in_unknown_language(tmp_path: Path) -> None:
     forms = copy_forms(tmp_path)
     target = forms / "wohnsitz-abmeldung.yaml"
-    edit(target, lambda d: d["steps"][0]["fields"][1]["label"].update(fr="Date de départ"))
+    edit(target, lambda d: d["steps"][1]["fields"][1]["label"].update(fr="Date de départ"))
     error = load_broken(forms)
-    assert error.path == "steps[0].fields[1].label"
+    assert error.path == "steps[1].fields[1].label"
     assert "unknown language(s): fr" in error.reason
 
 
@@ -439,9 +443,9 @@ def test_fee_tariff_missing_in_municipality(tmp_path: Path) -> None:
 def test_group_without_repeat(tmp_path: Path) -> None:
     forms = copy_forms(tmp_path)
     target = forms / "wohnsitz-abmeldung.yaml"
-    edit(target, lambda d: d["steps"][1]["fields"][0].pop("repeat"))
+    edit(target, lambda d: d["steps"][2]["fields"][0].pop("repeat"))
     error = load_broken(forms)
-    assert error.path == "steps[1].fields[0]"
+    assert error.path == "steps[2].fields[0]"
     assert "repeat" in error.reason
 
 
@@ -484,9 +488,11 @@ def _name(prefix: str, family: str, given: str) -> Form:
 
 def _person(i: int, family: str, given: str, born: str, relationship: str) -> Form:
     return {**_name(f"persons.{i}.name", family, given), f"persons.{i}.birth_date": [born],
-            f"persons.{i}.birth_place": ["Braunschweig"], f"persons.{i}.sex": ["w"],
-            f"persons.{i}.nationalities": ["000", "129"],
-            f"persons.{i}.relationship": [relationship]}
+            f"persons.{i}.birth_place": ["Braunschweig"], f"persons.{i}.birth_country": ["000"],
+            f"persons.{i}.sex": ["w"], f"persons.{i}.nationalities": ["000", "129"],
+            f"persons.{i}.relationship": [relationship], f"persons.{i}.religion": ["ev"],
+            f"persons.{i}.marital_status": ["LD"], f"persons.{i}.housing_status": ["AW"],
+            f"persons.{i}.id_document_type": ["KEIN"]}
 
 
 UPLOAD = UploadRef("u-1", "nachweis.pdf", "application/pdf", 2048)
@@ -513,31 +519,41 @@ HAPPY_PATHS: dict[str, tuple[Form, dict[str, UploadRef], str]] = {
         "chip": ["276098100123456"], "reason": ["verstorben"], "event_date": ["20.03.2026"],
     }, {"proof": UPLOAD}, "0.00"),
     "wohnsitz-anmeldung": ({
+        "registration_for": ["SELBST"],
         **_address("new_address", "Bäckerstraße", "3", "38640", "Goslar"),
-        "move_in_date": ["20.03.2026"], "housing_status": ["AW"],
-        "moved_from_abroad": ["no"],
+        "move_in_date": ["20.03.2026"], "has_other_dwellings": ["no"],
+        "previous_home_in_germany": ["yes"],
         **_address("previous_address", "Bohlweg", "1", "38100", "Braunschweig"),
         "persons.count": ["2"],
-        **_person(0, "Muster", "Anna", "12.04.1985", "applicant"),
-        **_person(1, "Muster", "Lena", "01.09.2015", "child"),
-        "landlord_name": ["Wohnungsbau Goslar GmbH"], "landlord_confirmation_kind": ["reference"],
-        "landlord_reference": ["WGB-2026-4711"],
+        **_person(0, "Muster", "Anna", "12.04.1985", "S"),
+        **_person(1, "Muster", "Lena", "01.09.2015", "K"),
+        "persons.1.rep_registrant": ["yes"], "persons.1.rep_partner": ["no"],
+        "persons.1.rep_other": ["no"],
+        "landlord_confirmation_kind": ["ELEKTRONISCH"], "landlord_reference": ["WGB-2026-4711"],
     }, {}, "0.00"),
     "wohnsitz-ummeldung": ({
+        "registration_for": ["SELBST"],
         **_address("new_address", "Peterstraße", "12", "38640", "Goslar"),
-        "move_in_date": ["20.03.2026"], "housing_status": ["HW"],
-        **_address("other_flat_address", "Bohlweg", "1", "38100", "Braunschweig"),
+        "move_in_date": ["20.03.2026"], "has_other_dwellings": ["yes"],
+        "other_dwellings.count": ["1"],
+        **_address("other_dwellings.0.address", "Bohlweg", "1", "38100", "Braunschweig"),
+        "other_dwellings.0.status": ["NW"],
         **_address("previous_address", "Marktstraße", "5", "38640", "Goslar"),
-        "persons.count": ["1"], **_person(0, "Muster", "Anna", "12.04.1985", "applicant"),
-        "landlord_name": ["Erika Beispiel"], "landlord_confirmation_kind": ["upload"],
+        "persons.count": ["1"], **_person(0, "Muster", "Anna", "12.04.1985", "S"),
+        "persons.0.housing_status": ["HW"],
+        "landlord_confirmation_kind": ["SCHRIFTLICH"], "landlord_name": ["Erika Beispiel"],
+        **_address("landlord_address", "Marktstraße", "7", "38640", "Goslar"),
+        "landlord_is_owner": ["yes"], "landlord_confirmed_move_in": ["20.03.2026"],
+        "landlord_confirmation_complete": ["yes"],
     }, {"landlord_confirmation_upload": UPLOAD}, "0.00"),
     "wohnsitz-abmeldung": ({
-        "reason": ["abroad"], "move_out_date": ["31.03.2026"],
+        "registration_for": ["SELBST"],
+        "reason": ["AUSLAND"], "move_out_date": ["31.03.2026"],
         **_address("address", "Marktstraße", "5", "38640", "Goslar"),
         "new_address_abroad.street": ["Stephansplatz 1"], "new_address_abroad.postcode": ["1010"],
         "new_address_abroad.town": ["Wien"], "new_address_abroad.country": ["151"],
         "persons.count": ["1"], **_name("persons.0.name", "Muster", "Anna"),
-        "persons.0.birth_date": ["12.04.1985"],
+        "persons.0.birth_date": ["12.04.1985"], "persons.0.relationship": ["S"],
     }, {}, "0.00"),
     "bewohnerparkausweis": ({
         **_name("name", "Muster", "Anna"),

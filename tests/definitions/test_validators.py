@@ -201,12 +201,12 @@ def test_street_normalisation() -> None:
 
 
 def test_anmeldung_validators() -> None:
-    refs = service_validators("wohnsitz-anmeldung")
-    assert refs == [("exactly_one", {"group": "persons", "field": "relationship",
-                                     "equals": "applicant"}),
-                    ("bmg_move_in_deadline", {"field": "move_in_date"}),
-                    ("address_in_municipality", {"field": "new_address"})]
-    found = run_validators(refs, {"move_in_date": "2026-03-28"}, CTX)
+    names = [name for name, _args in service_validators("wohnsitz-anmeldung")]
+    assert names == ["bmg_move_in_deadline", "address_in_municipality", "registered_persons",
+                     "partners_consistent", "dwelling_statuses", "one_answer_of",
+                     "dates_in_order", "required_answer"]
+    found = run_validators(service_validators("wohnsitz-anmeldung"),
+                           {"move_in_date": "2026-03-28"}, CTX)
     assert [e.path for e in found.errors] == ["move_in_date"]
     assert run_validators(service_validators("wohnsitz-ummeldung"),
                           {"move_in_date": "2026-03-20"}, CTX).errors == []
@@ -214,7 +214,8 @@ def test_anmeldung_validators() -> None:
 
 def test_abmeldung_validators() -> None:
     refs = service_validators("wohnsitz-abmeldung")
-    assert refs == [("bmg_move_out_deadline", {"field": "move_out_date"})]
+    assert [name for name, _args in refs] == ["bmg_move_out_deadline", "address_in_municipality",
+                                               "address_in_municipality", "registered_persons"]
     assert run_validators(refs, {"move_out_date": "2026-04-10"}, CTX).errors
 
 
@@ -249,6 +250,7 @@ def test_add_months_keeps_the_day_or_takes_the_months_last() -> None:
 def test_parking_permit_validators() -> None:
     refs = service_validators("bewohnerparkausweis")
     assert ("parking_zone", {"field": "address"}) in refs
+    assert ("address_in_municipality", {"field": "address"}) in refs
     found = run_validators(refs, address("Bäckerstraße"), CTX)
     assert found.errors == [] and len(found.notices) == 1
     assert run_validators(refs, address("Rammelsberger Straße"), CTX).errors

@@ -89,6 +89,8 @@ class Submission(Base):
     auth_method: Mapped[str] = mapped_column(String(40))
     trust_level: Mapped[int] = mapped_column(Integer)
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    # How the submitter was identified (Identity.identification); None for older rows.
+    identification: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
     history: Mapped[list[StatusChange]] = relationship(
         back_populates="submission", order_by="StatusChange.id", cascade="all, delete-orphan")
 

@@ -3,8 +3,8 @@
 Every module that defines tables is imported here, so no table can be missed by a migration.
 """
 
-from portal.adapters.db import accounts, delivery, documents, models
+from portal.adapters.db import accounts, delivery, documents, models, statistics
 
 metadata = models.Base.metadata
 
-__all__ = ["accounts", "delivery", "documents", "metadata", "models"]
+__all__ = ["accounts", "delivery", "documents", "metadata", "models", "statistics"]

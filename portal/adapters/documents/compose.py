@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from flask_babel import force_locale
 
-from portal.adapters.documents.content import DocumentInput, DocumentTools
+from portal.adapters.documents.content import DocumentInput, DocumentTools, IssuedInput
 from portal.adapters.documents.render import PdfRenderer
 from portal.adapters.documents.seal import Sealer, SealSettings
 from portal.adapters.documents.verify import load_trust_roots
@@ -83,6 +83,34 @@ class FlaskComposer:
             return template.render(context)
 
 
+class FlaskIssuedComposer:
+    """Renders an issued document (template named by the service definition), in German: it
+    is an official document of the authority."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    def __call__(self, doc: IssuedInput) -> str:
+        state = portal_state(self.app)
+        municipality = state.catalog.municipality
+        zone = self.app.config.get("TIMEZONE", "Europe/Berlin")
+        with self.app.app_context(), force_locale(LANGUAGE):
+            codelists = state.catalog.codelists
+
+            def code_name(list_id: str, code: Any) -> str:
+                entry = codelists[list_id].entry(str(code)) if list_id in codelists else None
+                return t(entry.name) if entry else str(code or "")
+
+            template = self.app.jinja_env.get_template(doc.spec.template)
+            return template.render(
+                service=doc.service, spec=doc.spec, submission=doc.submission,
+                answers=doc.submission.answers, municipality=municipality,
+                department=municipality.department(doc.submission.department),
+                registered_on=local_time(doc.submission.submitted_at, zone)[:10],
+                issued_at=local_time(doc.issued_at, zone), code_name=code_name,
+                seal_holder=doc.seal_holder, seal_level=doc.seal_level)
+
+
 def tools_for(app: Flask) -> DocumentTools:
     """The process's document tools, created on first use. Keyed by process id: a PKCS#11
     session or a decrypted key must not be inherited across fork (gunicorn, job workers)."""
@@ -93,6 +121,7 @@ def tools_for(app: Flask) -> DocumentTools:
     settings = SealSettings.from_config(app.config)
     tools = DocumentTools(compose=FlaskComposer(app), renderer=PdfRenderer(),
                           sealer=Sealer.from_settings(settings),
-                          trust_roots=load_trust_roots(settings.trust_roots))
+                          trust_roots=load_trust_roots(settings.trust_roots),
+                          compose_issued=FlaskIssuedComposer(app))
     app.extensions[EXTENSION_KEY] = (os.getpid(), tools)
     return tools

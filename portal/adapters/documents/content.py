@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 
 from portal.adapters.documents.render import PdfRenderer
 from portal.adapters.documents.seal import Sealer
-from portal.definitions.model import ServiceDefinition
+from portal.definitions.model import IssuedDocument, ServiceDefinition
 
 XML_NAME = "antrag.xml"
 
@@ -42,6 +43,21 @@ Composer = Callable[[DocumentInput], str]
 
 
 @dataclass(frozen=True)
+class IssuedInput:
+    """A document the authority issues about a submission (e.g. the Meldebestätigung)."""
+
+    service: ServiceDefinition
+    spec: IssuedDocument
+    submission: Any  # portal.adapters.db.models.Submission
+    issued_at: datetime
+    seal_holder: str
+    seal_level: str
+
+
+IssuedComposer = Callable[[IssuedInput], str]
+
+
+@dataclass(frozen=True)
 class DocumentTools:
     """Everything a process needs to make documents; built once per process because the
     seal key is loaded once (see `compose.tools_for`)."""
@@ -51,3 +67,5 @@ class DocumentTools:
     sealer: Sealer
     # Roots the clerks' seal check trusts (SEAL_TRUST_ROOTS), read once like the key.
     trust_roots: list[asn1_x509.Certificate] = field(default_factory=list)
+    # Documents the authority issues (IssuedDocument of a service definition).
+    compose_issued: IssuedComposer | None = None

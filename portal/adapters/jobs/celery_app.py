@@ -19,11 +19,14 @@ from celery import Celery
 from flask import Flask
 from kombu import Queue
 
+from portal.adapters.observability.context import bound, current_request_id
+
 if TYPE_CHECKING:
     from portal.adapters.jobs.wiring import DeliveryRuntime
 
 RUN_TASK = "portal.delivery.run"
 SWEEP_TASK = "portal.delivery.sweep"
+RETENTION_TASK = "portal.retention.run"
 
 
 def queue_names(config: dict[str, Any]) -> dict[str, str]:
@@ -46,7 +49,8 @@ def make_celery(app: Flask, runtime: DeliveryRuntime) -> Celery:
         task_ignore_result=True,
         task_default_queue=queues["delivery"],
         task_queues=[Queue(name) for name in queues.values()],
-        task_routes={SWEEP_TASK: {"queue": queues["sweep"]}},
+        task_routes={SWEEP_TASK: {"queue": queues["sweep"]},
+                     RETENTION_TASK: {"queue": queues["sweep"]}},
         task_publish_retry_policy=quick,
         broker_connection_timeout=2,
         broker_connection_retry_on_startup=True,
@@ -57,24 +61,72 @@ def make_celery(app: Flask, runtime: DeliveryRuntime) -> Celery:
         beat_schedule={"delivery-sweep": {
             "task": SWEEP_TASK, "schedule": float(config["DELIVERY_SWEEP_SECONDS"]),
             "options": {"queue": queues["sweep"], "expires": float(config["DELIVERY_SWEEP_SECONDS"])},
-        }},
+        }, **_retention_schedule(config, queues["sweep"])},
     )
+    _quiet_celery_logging()
 
-    @celery.task(name=RUN_TASK, ignore_result=True)
-    def run(job_id: str, kind: str = "delivery") -> str:
+    @celery.task(name=RUN_TASK, ignore_result=True, shared=False)
+    def run(job_id: str, kind: str = "delivery", request_id: str | None = None) -> str:
         from portal.adapters.jobs.tasks import deliver
 
-        with app.app_context():
+        # The web request's id (task kwargs), so its log lines and the job's share one id.
+        with bound(request_id, job_id), app.app_context():
             return deliver(runtime, job_id, kind).status
 
-    @celery.task(name=SWEEP_TASK, ignore_result=True)
+    @celery.task(name=SWEEP_TASK, ignore_result=True, shared=False)
     def sweep() -> int:
         from portal.adapters.jobs.tasks import sweep_lost
 
-        with app.app_context():
+        with bound(), app.app_context():
             return sweep_lost(runtime)
 
+    @celery.task(name=RETENTION_TASK, ignore_result=True, shared=False)
+    def retention() -> dict[str, int]:
+        from portal.adapters.jobs.maintenance import run_retention
+
+        with bound(), app.app_context():
+            return run_retention(app).as_dict()
+
+    _serve_worker_metrics(config)
     return celery
+
+
+def _retention_schedule(config: dict[str, Any], queue: str) -> dict[str, Any]:
+    interval = float(config.get("RETENTION_INTERVAL_SECONDS") or 0)
+    if interval <= 0:
+        return {}
+    return {"retention": {"task": RETENTION_TASK, "schedule": interval,
+                          "options": {"queue": queue, "expires": interval}}}
+
+
+def _quiet_celery_logging() -> None:
+    """The portal configured logging (JSON lines, request ids, redaction) when the app was
+    created; a receiver of `setup_logging` stops Celery from adding its own root handler."""
+    from celery import signals
+
+    if not signals.setup_logging.receivers:
+        signals.setup_logging.connect(_keep_portal_logging, weak=False)
+
+
+def _keep_portal_logging(**_kwargs: Any) -> None:
+    return None
+
+
+def _serve_worker_metrics(config: dict[str, Any]) -> None:
+    """METRICS_WORKER_PORT: each worker's main process serves its machine's metrics (with
+    PROMETHEUS_MULTIPROC_DIR, those of all its pool processes), for machines that run
+    workers but no web process. Not the beat, which never starts a worker."""
+    port = int(config.get("METRICS_WORKER_PORT") or 0)
+    if not port:
+        return
+    from celery import signals
+
+    def start(**_kwargs: Any) -> None:
+        from portal.adapters.observability.metrics import serve
+
+        serve(port)
+
+    signals.worker_init.connect(start, weak=False)
 
 
 class CeleryDispatcher:
@@ -83,7 +135,9 @@ class CeleryDispatcher:
         self.queues = queue_names(config)
 
     def enqueue(self, jobs: Sequence[tuple[str, float, str]]) -> None:
+        request_id = current_request_id()
         for job_id, delay, kind in jobs:
             queue = self.queues["notification" if kind == "notification" else "delivery"]
             self.celery.send_task(RUN_TASK, args=[job_id, kind], queue=queue,
+                                  kwargs={"request_id": request_id} if request_id else None,
                                   countdown=delay or None)

@@ -4,19 +4,33 @@ and call the service; all decisions (claim, retry, back-off, terminal failure) a
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import Flask
 from sqlalchemy import select
 
 from portal.adapters.db.delivery import DeliveryJob
 from portal.adapters.jobs.wiring import DeliveryRuntime, runtime_of
+from portal.adapters.observability.context import bound, current_request_id
+from portal.adapters.observability.metrics import record_attempt
 from portal.services.delivery import Outcome, mark_enqueued, pending_job_ids, run_job, sweep
 
 log = logging.getLogger(__name__)
 
 
-def deliver(runtime: DeliveryRuntime, job_id: str, kind: str = "delivery") -> Outcome:
+def attempt(runtime: DeliveryRuntime, job_id: str) -> Outcome:
+    """One attempt of a job, measured (portal_delivery_* metrics)."""
+    started = time.perf_counter()
     outcome = run_job(runtime.db, runtime.tools(), job_id)
+    record_attempt(outcome.channel, outcome.status, time.perf_counter() - started,
+                   outcome.latency)
+    if outcome.status != "skipped":
+        log.info("job %s (%s, %s): %s", job_id, outcome.kind, outcome.channel, outcome.status)
+    return outcome
+
+
+def deliver(runtime: DeliveryRuntime, job_id: str, kind: str = "delivery") -> Outcome:
+    outcome = attempt(runtime, job_id)
     if outcome.status == "retry" and outcome.retry_in is not None:
         send(runtime, [(job_id, outcome.retry_in, kind)])
     return outcome
@@ -71,5 +85,6 @@ def run_due(runtime: DeliveryRuntime, rounds: int = 1) -> list[Outcome]:
     outcomes = []
     for _ in range(rounds):
         for job_id in due_job_ids(runtime.db, runtime.policy):
-            outcomes.append(run_job(runtime.db, runtime.tools(), job_id))
+            with bound(current_request_id(), job_id):
+                outcomes.append(attempt(runtime, job_id))
     return outcomes

@@ -165,8 +165,9 @@ def init_delivery(app: Flask, state: PortalState) -> DeliveryRuntime:
         runtime.dispatcher = CeleryDispatcher(make_celery(app, runtime), config)
     elif runner == "inprocess":
         from portal.adapters.jobs.inprocess import InProcessDispatcher
+        from portal.adapters.jobs.maintenance import run_retention
 
-        dispatcher = InProcessDispatcher(runtime)
+        dispatcher = InProcessDispatcher(runtime, maintenance=lambda: run_retention(app))
         runtime.dispatcher = dispatcher
         # The sweeper starts with the first request, so jobs left by an earlier run (or the
         # demo data) are delivered without waiting for the next submission.

@@ -15,6 +15,7 @@ from lxml import etree
 
 from portal.adapters.xoev.model import AGS_CODELIST, CODE_LIST_VERSION, COUNTRY_CODELIST
 from portal.definitions.codelists import CodeList
+from portal.definitions.places import Places
 
 Element: TypeAlias = etree._Element
 # The form allows "12", "12a" and "12 a"; XInneres keeps digits and letter apart.
@@ -33,6 +34,8 @@ class Context:
     codelists: Mapping[str, CodeList]
     ags: str
     file_hashes: Mapping[str, str] = field(default_factory=dict)
+    # Where addresses lie (municipality file data); without it only the own key is known.
+    places: Places | None = None
 
 
 def portal_text(text: str) -> str:
@@ -117,12 +120,16 @@ def read_name(el: Element) -> dict[str, str]:
 
 def write_address(parent: Element, tag: str, value: Any, ctx: Context,
                   local: bool = False) -> Element:
-    """Domestic address as XInneres Meldeanschrift. `local`: the form says the address lies in
-    the municipality, so its key (AGS) is known."""
+    """Domestic address as XInneres Meldeanschrift. `local`: the message carries the municipality
+    key (AGS) of the address: the own key only when the municipality's data places the address
+    in it, else the key of the postcode table, else none (never a guessed one)."""
     address = _mapping(value)
     el = sub(parent, tag)
     if local:
-        write_ags(el, "gemeindeschluessel", ctx)
+        # Without place data (a caller that passes none) the form's word is all there is.
+        key = ctx.places.ags_for(address) if ctx.places is not None else ctx.ags
+        if key is not None:
+            write_code(el, "gemeindeschluessel", key, ctx.codelists.get(AGS_CODELIST))
     number = str(address.get("house_number") or "")
     match = HOUSE_NUMBER.match(number)
     sub_if(el, "hausnummer", match.group(1) if match else number)

@@ -72,6 +72,9 @@ class MessageInput:
     file_hashes: Mapping[str, str] = field(default_factory=dict)
     product_version: str = "0.1.0"
     test: bool = False
+    # portal.services.identity.Identity.identification() at submission; None for rows stored
+    # before it was recorded.
+    identification: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         for name in ("submitted_at", "created_at"):

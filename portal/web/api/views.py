@@ -20,9 +20,11 @@ from sqlalchemy.orm import Session
 from portal.adapters.db.delivery import ApiClient
 from portal.adapters.db.documents import KIND_SUBMISSION, Document
 from portal.adapters.db.models import Submission, Upload
+from portal.adapters.documents.compose import tools_for
 from portal.adapters.jobs.tasks import enqueue_jobs
 from portal.services import api_clients, inbox
 from portal.services.artifacts import stored_message
+from portal.services.certificates import IssueFailed, issue_document
 from portal.services.errors import NotFound
 from portal.state import portal_state
 from portal.web.api import bp, error
@@ -255,6 +257,14 @@ def status(session: Session, client: ApiClient, submission_id: str) -> Any:
         session.rollback()
         return error(409, "transition_not_allowed",
                      f"Von „{s.status}“ ist möglich: {', '.join(inbox.allowed_next(s.status))}")
+    try:
+        # What the service issues at the new status (e.g. the Meldebestätigung).
+        issue_document(session, portal_state(current_app).catalog, s, tools_for(current_app))
+    except IssueFailed:
+        session.rollback()
+        current_app.logger.exception("issuing a document for %s failed", s.id)
+        return error(503, "document_failed", "Das Dokument zum neuen Status konnte nicht "
+                     "erstellt werden; der Status wurde nicht geändert.")
     session.commit()
     if jobs:
         enqueue_jobs(current_app, jobs, "notification")

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from io import BytesIO
 from typing import Any
 
 from flask import abort, current_app, redirect, render_template, request, send_file, url_for
+from sqlalchemy.orm import Session
 
+from portal.adapters.db.documents import Document
 from portal.adapters.jobs.tasks import enqueue_submission
 from portal.adapters.jobs.wiring import runtime_of
 from portal.definitions.messages import N_
 from portal.presentation.summary import summarize
+from portal.services.certificates import issued_document_for_user, issued_documents
 from portal.services.documents import document_for_user, stored_document
 from portal.services.drafts import delete_draft, drafts_of_user
 from portal.services.errors import ChangedSinceReview, Incomplete, NotFound, TrustLevelTooLow
@@ -156,6 +160,7 @@ def application(reference: str) -> Any:
                                service=service, summary=summary,
                                files=attachments(session, submission),
                                document=stored_document(session, submission.id),
+                               issued=issued_documents(session, submission.id),
                                history=list(submission.history), status_labels=STATUS_LABELS,
                                messages=case_messages(session, submission.id),
                                new=request.args.get("new"),
@@ -166,9 +171,21 @@ def application(reference: str) -> Any:
 @login_required
 def document(reference: str) -> Any:
     """The sealed copy of the declaration (§ 3a Abs. 5 VwVfG), once the job has made it."""
+    return _sealed_pdf(lambda session: document_for_user(session, reference, _user_id()))
+
+
+@bp.route("/meine-antraege/<reference>/dokumente/<kind>")
+@login_required
+def issued_document(reference: str, kind: str) -> Any:
+    """A document the authority issued, e.g. the Meldebestätigung (§ 24 Abs. 2 BMG)."""
+    return _sealed_pdf(lambda session: issued_document_for_user(session, reference, _user_id(),
+                                                                kind[:30]))
+
+
+def _sealed_pdf(find: Callable[[Session], Document]) -> Any:
     with portal_state(current_app).db.session() as session:
         try:
-            doc = document_for_user(session, reference, _user_id())
+            doc = find(session)
         except NotFound:
             abort(404)
         response = send_file(BytesIO(doc.content), mimetype="application/pdf",

@@ -9,6 +9,7 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from sqlalchemy.orm import Session
 
 from portal.adapters.db.models import Draft
+from portal.definitions.exclusions import exclusions_hit
 from portal.definitions.fields import UploadRef
 from portal.definitions.messages import Message
 from portal.definitions.model import FieldDef, FieldType, ServiceDefinition, Step
@@ -19,10 +20,10 @@ from portal.services.drafts import (
     draft_for_user,
     previous_step,
     save_step,
-    verified_values,
 )
 from portal.services.errors import NotFound
 from portal.services.identity import Identity
+from portal.services.prefill import locked_values, with_prefilled_items
 from portal.services.uploads import store_upload
 from portal.state import portal_state
 from portal.web.auth.session import current_identity, current_user_id, login_required
@@ -81,15 +82,19 @@ def render_step(draft: Draft, service: ServiceDefinition, step: Step, identity: 
     ids = [s.id for s in steps]
     number = ids.index(step.id) + 1 if step.id in ids else 1
     raw = draft.raw_inputs.get(step.id)
-    view = FormView(step, draft.answers, raw, errors, state.catalog.codelists,
-                    set(verified_values(service, identity)))
+    answers = with_prefilled_items(service, identity, draft.answers)
+    view = FormView(step, answers, raw, errors, state.catalog.codelists,
+                    set(locked_values(service, identity, answers)))
+    step_fields = {f.id for f in step.fields}
+    offices = [(state.catalog.municipality.office(e.department or service.department),
+                state.catalog.municipality.department(e.department or service.department))
+               for e in exclusions_hit(service, draft.answers) if e.field in step_fields]
     sepa = service.sepa_mandate
-    mandate = (state.catalog.municipality.sepa
-               if sepa and any(f.id == sepa.consent for f in step.fields) else None)
+    mandate = state.catalog.municipality.sepa if sepa and sepa.consent in step_fields else None
     return render_template("citizen/step.html", draft=draft, service=service, step=step,
                            steps=steps, number=number, total=len(steps), view=view,
                            previous=previous_step(service, draft.answers, step),
-                           saved=saved, mandate=mandate,
+                           saved=saved, offices=offices, mandate=mandate,
                            mandate_text=mandate_text(state.catalog.municipality)
                            if mandate else None), status
 

@@ -11,8 +11,10 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from portal.adapters.db.models import Submission
+from portal.adapters.documents.compose import tools_for
 from portal.adapters.jobs.tasks import enqueue_jobs
 from portal.services import delivery, inbox
+from portal.services.certificates import IssueFailed, issue_document
 from portal.services.errors import NotFound
 from portal.state import portal_state
 from portal.web.inbox import CHANNEL_NAMES, JOB_NAMES, bp
@@ -28,6 +30,9 @@ def _problem(code: str) -> str:
         "message_empty": gettext("Bitte schreiben Sie eine Nachricht."),
         "message_long": gettext("Die Nachricht ist zu lang (höchstens %(n)s Zeichen).",
                                 n=inbox.MAX_MESSAGE),
+        "issue_failed": gettext("Das Dokument für die Bürgerin oder den Bürger (z. B. die "
+                                "Meldebestätigung) konnte nicht erstellt werden. Der Status "
+                                "wurde nicht geändert; bitte versuchen Sie es erneut."),
     }.get(code, gettext("Das ist nicht möglich."))
 
 
@@ -84,8 +89,22 @@ def status(submission_id: str) -> Any:
     actor = _actor()
     new = request.form.get("status", "")[:30]
     message = request.form.get("nachricht", "")[: inbox.MAX_MESSAGE + 1] or None
-    return _act(submission_id, lambda s, sub: inbox.change_status(s, actor, sub.id, new, message),
+    return _act(submission_id, lambda s, sub: change_and_issue(s, actor, sub, new, message),
                 "status")
+
+
+def change_and_issue(session: Any, actor: inbox.Actor, submission: Submission, new: str,
+                     message: str | None) -> list[str]:
+    """Change the status and issue what the service issues at the new status (e.g. the
+    Meldebestätigung, § 24 Abs. 2 BMG) in the same transaction."""
+    jobs = inbox.change_status(session, actor, submission.id, new, message)
+    try:
+        issue_document(session, portal_state(current_app).catalog, submission,
+                       tools_for(current_app))
+    except IssueFailed:
+        current_app.logger.exception("issuing a document for %s failed", submission.id)
+        raise inbox.NotAllowed("issue_failed") from None
+    return jobs
 
 
 @bp.route("/<submission_id>/nachricht", methods=["POST"])

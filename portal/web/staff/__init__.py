@@ -6,9 +6,9 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__, url_prefix="/mitarbeiter")
 
-from portal.web.staff import counter, counter_application, views  # noqa: E402
+from portal.web.staff import counter, counter_application, statistics, views  # noqa: E402
 
-__all__ = ["bp", "counter", "counter_application", "views"]
+__all__ = ["bp", "counter", "counter_application", "statistics", "views"]
 
 
 @bp.app_context_processor

@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from portal.adapters.xoev.schemas import DIN_NS, MessageSchemas
 from portal.definitions.codelists import CodeList
-from portal.definitions.fields import COUNTRY_CODELIST, PHONE, SUBFIELDS, SubField
+from portal.definitions.exclusions import exclusions_hit
+from portal.definitions.fields import COUNTRY_CODELIST, PHONE, SUBFIELDS, SubField, codelist_codes
 from portal.definitions.model import FieldDef, FieldType, ServiceDefinition
 from portal.definitions.steps import prune_hidden
 
@@ -113,8 +114,7 @@ def _date(f: FieldDef, today: date) -> st.SearchStrategy[str]:
 def _choices(f: FieldDef, codelists: Mapping[str, CodeList]) -> list[str]:
     if f.options is not None:
         return [o.code for o in f.options]
-    assert f.codelist is not None
-    return codelists[f.codelist].codes()
+    return codelist_codes(f, codelists)
 
 
 def value(schemas: MessageSchemas, f: FieldDef, codelists: Mapping[str, CodeList],
@@ -175,5 +175,14 @@ def _needed(f: FieldDef) -> bool:
 
 def answers_for(schemas: MessageSchemas, service: ServiceDefinition,
                 codelists: Mapping[str, CodeList], today: date) -> st.SearchStrategy[dict[str, Any]]:
-    raw = _fields(schemas, service.all_fields(), codelists, today)
-    return raw.map(lambda answers: prune_hidden(service, answers))
+    # Cases the service sends to the office (exclusions) are never submitted. Their conditions
+    # usually look at top-level answers: those are drawn (and filtered) before the groups, so
+    # large group items are not generated only to be thrown away.
+    fields = service.all_fields()
+    top = _fields(schemas, [f for f in fields if f.type != FieldType.GROUP], codelists, today)
+    groups = _fields(schemas, [f for f in fields if f.type == FieldType.GROUP], codelists, today)
+    allowed = top.filter(lambda answers: not exclusions_hit(service, prune_hidden(service,
+                                                                                  answers)))
+    raw = st.tuples(allowed, groups).map(lambda parts: {**parts[0], **parts[1]})
+    return (raw.map(lambda answers: prune_hidden(service, answers))
+            .filter(lambda answers: not exclusions_hit(service, answers)))

@@ -91,13 +91,21 @@ def test_header_follows_xoev_rules(catalog: Catalog) -> None:
 
 def test_codes_carry_list_uri_and_version_from_the_code_list_files(catalog: Catalog) -> None:
     doc = parse((GOLDEN / "meldewesen.anmeldung.0201.xml").read_bytes())
-    sex = doc.find("anmeldung/antragsteller/geschlecht")
-    nationality = doc.find("anmeldung/mitziehendePerson/staatsangehoerigkeit")
-    status = doc.find("anmeldung/neueWohnung/wohnungsstatus")
-    ags = doc.find("anmeldung/neueWohnung/anschrift/gemeindeschluessel")
-    for elem, list_id in ((sex, "geschlecht"), (nationality, "staatsangehoerigkeit"),
-                          (status, "wohnungsstatus"), (ags, "ags")):
-        assert elem is not None
+    person = "anmeldung/person"
+    checks = {
+        f"{person}[1]/geschlecht": "geschlecht",
+        f"{person}[2]/staatsangehoerigkeit": "staatsangehoerigkeit",
+        f"{person}[1]/wohnungsstatus": "wohnungsstatus",
+        f"{person}[1]/familienstand/familienstand": "familienstand",
+        f"{person}[1]/religionszugehoerigkeit/religionsgesellschaft": "religion",
+        f"{person}[1]/ausweisdokument/art": "ausweisdokument",
+        f"{person}[1]/datenuebermittlungssperre": "widerspruch",
+        f"{person}[1]/geburt/staat": "staat",
+        "anmeldung/neueWohnung/anschrift/gemeindeschluessel": "ags",
+    }
+    for path, list_id in checks.items():
+        elem = doc.find(path)
+        assert elem is not None, path
         codelist = catalog.codelists[list_id]
         assert (elem.get("listURI"), elem.get("listVersionID")) == (codelist.uri,
                                                                     codelist.version)
@@ -106,13 +114,15 @@ def test_codes_carry_list_uri_and_version_from_the_code_list_files(catalog: Cata
 
 
 @pytest.mark.parametrize("name", ["hundesteuer.anmeldung.0101", "hundesteuer.abmeldung.0102",
-                                  "bewohnerparken.antrag.0301"])
+                                  "bewohnerparken.antrag.0301", "meldewesen.anmeldung.0201",
+                                  "meldewesen.ummeldung.0202", "meldewesen.abmeldung.0203"])
 def test_every_code_is_an_xoev_code_type_with_list_uri_and_version(name: str,
                                                                      catalog: Catalog) -> None:
     """XÖV-Handbuch, code types (Code, Typ 1 to 3): a code value travels with the list it comes
     from, named by listURI and listVersionID; for the header (Eingangskanal,
-    Anmeldeverfahren, Gebührenzeitraum) and the dog-tax and parking bodies; lists of the
-    code list files carry that file's URI and version."""
+    Anmeldeverfahren, Gebührenzeitraum), the dog-tax, parking and registration bodies (the
+    identification's Anmeldeverfahren too); lists of the code list files carry that file's
+    URI and version."""
     doc = parse((GOLDEN / f"{name}.xml").read_bytes())
     codes = [elem for elem in doc.iter() if elem.find("code") is not None]
     assert len(codes) >= 5
@@ -129,14 +139,22 @@ def test_every_code_is_an_xoev_code_type_with_list_uri_and_version(name: str,
         assert {"rasse", "geschlecht", "steuersatz", "zahlungsart", "zeitraum"} <= tags
     if name.startswith("bewohnerparken"):
         assert "verhaeltnisZumFahrzeug" in tags
+    if name.startswith("meldewesen"):
+        assert {"meldefall", "beziehung", "gemeindeschluessel"} <= tags
+        assert doc.find("*/identifikation/verfahren/code") is not None
 
 
-def test_registration_singles_out_the_applicant_like_xmeld_1704() -> None:
-    doc = parse((GOLDEN / "meldewesen.ummeldung.0202.xml").read_bytes())
-    applicant = doc.find("ummeldung/antragsteller")
-    others = doc.findall("ummeldung/mitziehendePerson")
-    assert applicant is not None and applicant.findtext("name/vornamen") == "Mehmet"
-    # Position in the form is kept: the applicant was the second person entered.
-    assert applicant.findtext("laufendeNummer") == "2"
-    assert [p.findtext("laufendeNummer") for p in others] == ["1"]
-    assert doc.find("ummeldung/wohnungsgeber/bestaetigung/kennung") is not None
+def test_registration_messages_use_no_english_code_values() -> None:
+    """Registration messages carry XÖV codes (XInneres, DSMeld, destatis or portal lists of
+    code type 4) – no English enumeration values such as `applicant`, `male` or `abroad`."""
+    english = {"applicant", "spouse", "child", "other", "male", "female", "abroad",
+               "secondary_given_up", "reference", "upload"}
+    for name in ("meldewesen.anmeldung.0201", "meldewesen.ummeldung.0202",
+                 "meldewesen.abmeldung.0203"):
+        doc = parse((GOLDEN / f"{name}.xml").read_bytes())
+        body = doc.find("anmeldung") if doc.find("anmeldung") is not None else (
+            doc.find("ummeldung") if doc.find("ummeldung") is not None else doc.find("abmeldung"))
+        assert body is not None
+        values = {e.text.strip() for e in body.iter() if isinstance(e.tag, str) and e.text
+                  and e.text.strip()}
+        assert not values & english, name

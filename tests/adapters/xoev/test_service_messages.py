@@ -46,7 +46,7 @@ def submission(catalog: Catalog, service_id: str, answers: dict[str, Any] | None
         "service_version": inp.service.version, "department": inp.service.department,
         "answers": dict(inp.answers), "fee": dict(inp.fee), "notices": list(inp.notices),
         "channel": "online", "auth_method": "bundid", "trust_level": inp.trust_level,
-        "submitted_at": SUBMITTED,
+        "submitted_at": SUBMITTED, "identification": inp.identification,
     }
     values.update(changes)
     return Submission(**values)

@@ -10,6 +10,7 @@ from lxml import etree
 
 from portal.adapters.xoev import elements as el
 from portal.adapters.xoev.header import Envelope, read_envelope, root, write_application, write_header
+from portal.adapters.xoev.identification import read_identification, write_identification
 from portal.adapters.xoev.layout import Node, decode, encode
 from portal.adapters.xoev.model import MessageInput
 
@@ -33,6 +34,9 @@ class MessageType:
     # Adds what the message carries besides the answers (e.g. the SEPA mandate's creditor and
     # reference, or the tax rate of each dog); `from_view` then drops it again.
     enrich: Callable[[MessageInput, dict[str, Any]], dict[str, Any]] | None = None
+    # Registration messages open the body with the identification of the person who
+    # registered (portal.adapters.xoev.identification).
+    identification: bool = False
 
     @property
     def code(self) -> str:
@@ -52,14 +56,18 @@ class MappedMessage:
 class DecodedMessage:
     envelope: Envelope
     answers: dict[str, Any]
+    identification: dict[str, Any] | None = None
 
 
 def build(message: MessageType, inp: MessageInput) -> MappedMessage:
-    ctx = el.Context(inp.codelists, inp.municipality.ags, inp.file_hashes)
+    ctx = el.Context(inp.codelists, inp.municipality.ags, inp.file_hashes,
+                     inp.municipality.places)
     doc = root(inp, message.name)
     write_header(doc, inp, message.name, ctx)
     write_application(doc, inp)
     body = el.sub(doc, message.body)
+    if message.identification:
+        write_identification(body, inp.identification, ctx)
     unmapped: list[str] = []
     view = message.to_view(inp.answers)
     if message.enrich is not None:
@@ -72,4 +80,5 @@ def build(message: MessageType, inp: MessageInput) -> MappedMessage:
 def read(message: MessageType, doc: el.Element) -> DecodedMessage:
     body = doc.find(message.body)
     view = decode(body, message.layout) if body is not None else {}
-    return DecodedMessage(read_envelope(doc), message.from_view(view))
+    ident = read_identification(body) if message.identification else None
+    return DecodedMessage(read_envelope(doc), message.from_view(view), ident)
